@@ -1,0 +1,80 @@
+"""Engines and migrations. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+DEFAULT_URL = "sqlite:///optafel.db"
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_engine_for(url: str, **kwargs: Any) -> Engine:
+    """An engine for `url`.
+
+    SQLite: WAL journal, a 10 s busy timeout, foreign keys on, and every transaction
+    starts with ``BEGIN IMMEDIATE`` so that writers are serialised (our stand-in for the
+    row locks used on PostgreSQL). PostgreSQL: a plain engine with ``pool_pre_ping``.
+    """
+    sa_url = sa.make_url(url)
+    if sa_url.get_backend_name() != "sqlite":
+        kwargs.setdefault("pool_pre_ping", True)
+        return sa.create_engine(sa_url, **kwargs)
+
+    engine = sa.create_engine(sa_url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy (not pysqlite) decide when transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if sa_url.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def is_postgresql(bind: Engine | Connection) -> bool:
+    return bind.dialect.name == "postgresql"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration built in code, independent of the working directory."""
+    config = Config(str(MIGRATIONS.parent / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine_or_url: Engine | str) -> None:
+    """Bring the database schema to the newest revision (``alembic upgrade head``)."""
+    if isinstance(engine_or_url, str):
+        engine = create_engine_for(engine_or_url)
+        try:
+            _upgrade(engine)
+        finally:
+            engine.dispose()
+    else:
+        _upgrade(engine_or_url)
+
+
+def _upgrade(engine: Engine) -> None:
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")

@@ -1,0 +1,138 @@
+"""The outbox: effects written in the same transaction as the state change, sent later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from conversations.effects import Effect
+from storage.schema import OutboxRow
+from storage.serialization import effect_from_json, effect_to_json
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A claimed effect; `attempts` counts the earlier failed attempts."""
+
+    id: int
+    platform: str
+    partnership_id: int | None
+    effect: Effect
+    attempts: int
+
+
+_pending = sa.and_(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def _postgresql(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def add(
+        self,
+        platform: str,
+        partnership_id: int | None,
+        effect: Effect,
+        now: datetime | None = None,
+    ) -> int:
+        """Queue `effect`; it becomes claimable at `now` (default: the current time).
+
+        Call this in the transaction that makes the change the effect reports on.
+        Returns the new row's id (ids define the delivery order).
+        """
+        kind, payload = effect_to_json(effect)
+        when = now if now is not None else datetime.now(UTC)
+        return self.session.execute(
+            sa.insert(OutboxRow)
+            .values(
+                platform=platform,
+                partnership_id=partnership_id,
+                kind=kind,
+                payload=payload,
+                created_at=when,
+                attempts=0,
+                next_attempt_at=when,
+            )
+            .returning(OutboxRow.id)
+        ).scalar_one()
+
+    def claim(self, now: datetime, limit: int, lease_seconds: float = 60) -> list[OutboxItem]:
+        """Pending items due at `now`, oldest first, leased for `lease_seconds`.
+
+        Their next attempt moves to ``now + lease`` so that no other process takes them
+        while they are being sent; on PostgreSQL the rows are selected ``FOR UPDATE SKIP
+        LOCKED`` so that concurrent claims never return the same item.
+        """
+        stmt = (
+            sa.select(
+                OutboxRow.id,
+                OutboxRow.platform,
+                OutboxRow.partnership_id,
+                OutboxRow.kind,
+                OutboxRow.payload,
+                OutboxRow.attempts,
+            )
+            .where(_pending, OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        if self._postgresql:
+            stmt = stmt.with_for_update(skip_locked=True)
+        rows = self.session.execute(stmt).all()
+        if not rows:
+            return []
+        self._update(
+            OutboxRow.id.in_([r.id for r in rows]),
+            next_attempt_at=now + timedelta(seconds=lease_seconds),
+        )
+        return [
+            OutboxItem(
+                id=r.id,
+                platform=r.platform,
+                partnership_id=r.partnership_id,
+                effect=effect_from_json(r.kind, r.payload),
+                attempts=r.attempts,
+            )
+            for r in rows
+        ]
+
+    def mark_sent(self, item_id: int, now: datetime) -> None:
+        self._update(OutboxRow.id == item_id, sent_at=now, next_attempt_at=now)
+
+    def retry_later(self, item_id: int, now: datetime, delay_seconds: float, error: str) -> None:
+        """Count a failed attempt and try again after `delay_seconds`."""
+        self._update(
+            OutboxRow.id == item_id,
+            attempts=OutboxRow.attempts + 1,
+            next_attempt_at=now + timedelta(seconds=delay_seconds),
+            error=error,
+        )
+
+    def mark_failed(self, item_id: int, now: datetime, error: str) -> None:
+        """Count a failed attempt and give up on the item for good."""
+        self._update(
+            OutboxRow.id == item_id,
+            attempts=OutboxRow.attempts + 1,
+            failed_at=now,
+            error=error,
+        )
+
+    def pending(self) -> int:
+        """How many items are neither sent nor failed (leased ones included)."""
+        return (
+            self.session.scalar(sa.select(sa.func.count()).select_from(OutboxRow).where(_pending))
+            or 0
+        )
+
+    def _update(self, where: sa.ColumnElement[bool], **values: object) -> None:
+        self.session.execute(
+            sa.update(OutboxRow).where(where).values(**values),
+            execution_options={"synchronize_session": False},
+        )

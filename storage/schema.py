@@ -1,0 +1,149 @@
+"""The tables, as SQLAlchemy 2 declarative models. Only `storage` imports this module."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (also on SQLite)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: storage needs timezone-aware values")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            # SQLite keeps text; store naive UTC so that text comparison is time order.
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONType}
+
+
+class PartnershipRow(Base):
+    __tablename__ = "partnerships"
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "channel_id", name="uq_partnerships_channel"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(sa.String(32))
+    channel_id: Mapped[str] = mapped_column(sa.String(128))
+    name: Mapped[str] = mapped_column(sa.Text)
+    language: Mapped[str] = mapped_column(sa.String(16))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    checkin_weeks: Mapped[int | None]
+    checkin_weekday: Mapped[int | None]
+    checkin_time: Mapped[str | None] = mapped_column(sa.String(5))
+    next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+    __table_args__ = (
+        sa.UniqueConstraint("partnership_id", "user_id", name="uq_members_partnership_user"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnerships.id", name="fk_members_partnership")
+    )
+    user_id: Mapped[str] = mapped_column(sa.String(128), index=True)
+    name: Mapped[str] = mapped_column(sa.Text)
+    organisation: Mapped[str | None] = mapped_column(sa.Text)
+    is_partner: Mapped[bool] = mapped_column(default=False)
+    is_coordinator: Mapped[bool] = mapped_column(default=False)
+    unreachable: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
+class RoundRow(Base):
+    __tablename__ = "rounds"
+    __table_args__ = (
+        sa.UniqueConstraint("partnership_id", "number", name="uq_rounds_partnership_number"),
+        sa.UniqueConstraint("token", name="uq_rounds_token"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnerships.id", name="fk_rounds_partnership")
+    )
+    number: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    opened_at: Mapped[datetime]
+    deadline: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    token: Mapped[str] = mapped_column(sa.String(64))
+
+
+class InterviewRow(Base):
+    __tablename__ = "interviews"
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "member_id", name="uq_interviews_round_member"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", name="fk_interviews_round"))
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id", name="fk_interviews_member"))
+    step: Mapped[int]
+    answers: Mapped[dict[str, Any]]
+    editing: Mapped[bool] = mapped_column(default=False)
+    sealed_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProcessedEventRow(Base):
+    __tablename__ = "processed_events"
+
+    platform: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    processed_at: Mapped[datetime]
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused: delivery order
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    platform: Mapped[str] = mapped_column(sa.String(32))
+    partnership_id: Mapped[int | None]
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(sa.Text)

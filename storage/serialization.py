@@ -1,0 +1,111 @@
+"""Effects to JSON and back, for the outbox. Round trips are exact (``==`` holds)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from conversations.effects import (
+    EditMessage,
+    Effect,
+    Notice,
+    PostToChannel,
+    SendPrivate,
+    UploadPicture,
+)
+from conversations.messages import Button, Message, MultiSelect
+
+EFFECT_TYPES: dict[str, type] = {
+    cls.__name__: cls for cls in (SendPrivate, PostToChannel, Notice, EditMessage, UploadPicture)
+}
+
+
+def button_to_json(button: Button) -> dict[str, Any]:
+    return {
+        "label": button.label,
+        "payload": button.payload,
+        "selected": button.selected,
+        "primary": button.primary,
+        "join_token": button.join_token,
+    }
+
+
+def button_from_json(data: dict[str, Any]) -> Button:
+    return Button(
+        label=data["label"],
+        payload=data["payload"],
+        selected=bool(data.get("selected", False)),
+        primary=bool(data.get("primary", False)),
+        join_token=data.get("join_token"),
+    )
+
+
+def message_to_json(message: Message) -> dict[str, Any]:
+    multiselect = message.multiselect
+    return {
+        "sections": list(message.sections),
+        "buttons": [[button_to_json(b) for b in row] for row in message.buttons],
+        "multiselect": (
+            None
+            if multiselect is None
+            else {"options": [button_to_json(b) for b in multiselect.options]}
+        ),
+    }
+
+
+def message_from_json(data: dict[str, Any]) -> Message:
+    multiselect = data.get("multiselect")
+    return Message(
+        sections=tuple(data["sections"]),
+        buttons=tuple(tuple(button_from_json(b) for b in row) for row in data.get("buttons") or ()),
+        multiselect=(
+            None
+            if multiselect is None
+            else MultiSelect(options=tuple(button_from_json(b) for b in multiselect["options"]))
+        ),
+    )
+
+
+def effect_to_json(effect: Effect) -> tuple[str, dict[str, Any]]:
+    """The effect's kind (its class name) and a JSON-safe payload."""
+    match effect:
+        case SendPrivate(user_id=user_id, message=message):
+            payload = {"user_id": user_id, "message": message_to_json(message)}
+        case PostToChannel(channel_id=channel_id, message=message):
+            payload = {"channel_id": channel_id, "message": message_to_json(message)}
+        case Notice(user_id=user_id, channel_id=channel_id, message=message):
+            payload = {
+                "user_id": user_id,
+                "channel_id": channel_id,
+                "message": message_to_json(message),
+            }
+        case EditMessage(origin=origin, message=message):
+            payload = {"origin": origin, "message": message_to_json(message)}
+        case UploadPicture(channel_id=channel_id, png=png, title=title):
+            payload = {
+                "channel_id": channel_id,
+                "png": base64.b64encode(png).decode("ascii"),
+                "title": title,
+            }
+        case _:
+            raise TypeError(f"not an effect: {effect!r}")
+    return type(effect).__name__, payload
+
+
+def effect_from_json(kind: str, payload: dict[str, Any]) -> Effect:
+    """The inverse of `effect_to_json`."""
+    if kind == "SendPrivate":
+        return SendPrivate(payload["user_id"], message_from_json(payload["message"]))
+    if kind == "PostToChannel":
+        return PostToChannel(payload["channel_id"], message_from_json(payload["message"]))
+    if kind == "Notice":
+        return Notice(
+            payload["user_id"], payload["channel_id"], message_from_json(payload["message"])
+        )
+    if kind == "EditMessage":
+        return EditMessage(payload["origin"], message_from_json(payload["message"]))
+    if kind == "UploadPicture":
+        return UploadPicture(
+            payload["channel_id"], base64.b64decode(payload["png"]), payload["title"]
+        )
+    raise ValueError(f"unknown effect kind {kind!r}")

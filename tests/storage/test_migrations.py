@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.engine import Engine
+
+from storage.database import create_engine_for, migrate
+from storage.schema import Base
+
+TABLES = {"partnerships", "members", "rounds", "interviews", "processed_events", "outbox"}
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_migrate_creates_every_table(engine: Engine) -> None:
+    names = set(sa.inspect(engine).get_table_names())
+    assert TABLES <= names
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0001"
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_indexes_for_the_scheduler_and_the_outbox(engine: Engine) -> None:
+    inspector = sa.inspect(engine)
+    partnership_indexes = {tuple(i["column_names"]) for i in inspector.get_indexes("partnerships")}
+    assert ("next_checkin_at",) in partnership_indexes
+    outbox_indexes = {tuple(i["column_names"]) for i in inspector.get_indexes("outbox")}
+    assert ("next_attempt_at",) in outbox_indexes
+    member_indexes = {tuple(i["column_names"]) for i in inspector.get_indexes("members")}
+    assert ("user_id",) in member_indexes
+
+
+def test_migrate_twice_is_harmless(engine: Engine, database_url: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO processed_events (platform, event_id, processed_at) "
+                "VALUES ('slack', 'E1', '2025-01-01 00:00:00')"
+            )
+        )
+    migrate(engine)
+    migrate(database_url)  # also by URL
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM processed_events")) == 1
+        assert connection.scalar(sa.text("SELECT count(*) FROM alembic_version")) == 1
+
+
+def test_sqlite_engine_settings(tmp_path: Path) -> None:
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_developer_cli_uses_the_shipped_ini(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    alembic = Path(sys.executable).with_name("alembic")
+    env = {**os.environ, "DATABASE_URL": url}
+    result = subprocess.run(
+        [str(alembic), "-c", str(REPO / "storage" / "alembic.ini"), "upgrade", "head"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    engine = create_engine_for(url)
+    try:
+        assert TABLES <= set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
