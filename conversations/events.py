@@ -1,0 +1,67 @@
+"""What the shell feeds into the core, already translated from the platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Person:
+    """A platform user as the adapter sees them."""
+
+    user_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ChannelCommand:
+    """A command typed in the shared channel (`/optafel round`, `/round` …).
+
+    `people` are the users named in the command (`partners @a @b`, `coordinator @c`),
+    resolved by the adapter; for `partners` with nobody named, the adapter fills in the
+    channel's human members (bots and the app itself left out).
+    """
+
+    channel_id: str
+    channel_name: str
+    actor: Person
+    name: str
+    args: tuple[str, ...] = ()
+    people: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrivateCommand:
+    """A command in the private chat with the bot (`help`, `status`, `edit`, `forget`)."""
+
+    actor: Person
+    name: str
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrivateText:
+    """Free text in the private chat: usually an answer."""
+
+    actor: Person
+    text: str
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    """A pressed button; `origin` identifies the message it was on, for editing it."""
+
+    actor: Person
+    payload: str
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class Join:
+    """A user followed an invitation link (Telegram `/start <token>`)."""
+
+    actor: Person
+    token: str
+
+
+Event = ChannelCommand | PrivateCommand | PrivateText | ButtonPress | Join

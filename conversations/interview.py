@@ -1,0 +1,183 @@
+"""The interview state machine: one partner's answer in, the next interview state out.
+
+Bad input (too long, empty where required, an unknown option) is *expected*: the state
+stays the same and `Outcome.feedback` names the text that explains it. Asking this machine
+to act on a step its table does not know is a bug and raises `IllegalTransition`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from conversations.errors import IllegalTransition
+from conversations.model import Interview, Step
+from conversations.steps import EDITABLE, LAST_QUESTION, Kind, spec
+
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Pressed:
+    value: str
+
+
+Input = Text | Pressed
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The new interview, a feedback text key (with values) and whether to ask again."""
+
+    interview: Interview
+    feedback: str | None = None
+    values: dict = field(default_factory=dict)
+    ask: bool = True  # send the (new) current step's question
+    update_pressed: bool = False  # the pressed message should show the new state
+
+
+def _stay(interview: Interview, feedback: str, **values: object) -> Outcome:
+    return Outcome(interview, feedback, dict(values))
+
+
+def _advance(interview: Interview, answers_changed: Interview) -> Outcome:
+    """Move on: to the next step, or back to the review when editing from it."""
+    if interview.editing or interview.step is LAST_QUESTION:
+        nxt = Step.REVIEW
+    else:
+        nxt = Step(interview.step + 1)
+    return Outcome(replace(answers_changed, step=nxt, editing=False))
+
+
+def _set(interview: Interview, **answers: object) -> Interview:
+    return replace(interview, answers=replace(interview.answers, **answers))
+
+
+def _clean_text(text: str) -> str:
+    return text.strip()
+
+
+def apply(interview: Interview, given: Input, now: datetime, remembered: str | None) -> Outcome:
+    """Apply one input to the interview at its current step.
+
+    `remembered` is the organisation from an earlier round, offered with a "keep" button.
+    """
+    step_spec = spec(interview.step)
+    if isinstance(given, Text):
+        text = _clean_text(given.text)
+        if len(text) > MAX_TEXT:
+            return _stay(interview, "too_long", limit=MAX_TEXT, length=len(text))
+    if isinstance(given, Pressed) and given.value == "review" and interview.editing:
+        return Outcome(replace(interview, step=Step.REVIEW, editing=False))
+
+    match step_spec.kind:
+        case Kind.START:
+            return _start(interview, given)
+        case Kind.TEXT:
+            return _text_step(interview, given, remembered)
+        case Kind.MULTI:
+            return _multi_step(interview, given)
+        case Kind.SCALE:
+            return _scale_step(interview, given)
+        case Kind.CHOICE_NOTE:
+            return _choice_note_step(interview, given)
+        case Kind.REVIEW:
+            return _review(interview, given, now)
+    raise IllegalTransition(f"no handler for step {interview.step!r}")
+
+
+def _start(interview: Interview, given: Input) -> Outcome:
+    if given == Pressed("start"):
+        return Outcome(replace(interview, step=Step.ORGANISATION))
+    if given == Pressed("later"):
+        return Outcome(interview, "later", ask=False)
+    return _stay(interview, "press_start")
+
+
+def _text_step(interview: Interview, given: Input, remembered: str | None) -> Outcome:
+    step_spec = spec(interview.step)
+    if isinstance(given, Text):
+        text = _clean_text(given.text)
+        if not text:
+            return _stay(interview, "empty_text")
+        return _advance(interview, _set(interview, **{step_spec.field: text}))
+    if given.value == "keep" and interview.step is Step.ORGANISATION and remembered:
+        return _advance(interview, _set(interview, organisation=remembered))
+    if given.value == "skip" and not step_spec.required:
+        return _advance(interview, _set(interview, **{step_spec.field: None}))
+    if step_spec.required and given.value == "skip":
+        return _stay(interview, "required")
+    return _stay(interview, "unknown_choice")
+
+
+def _multi_step(interview: Interview, given: Input) -> Outcome:
+    step_spec = spec(interview.step)
+    chosen: frozenset[str] = getattr(interview.answers, step_spec.field)
+    if isinstance(given, Text):
+        text = _clean_text(given.text)
+        if not text:
+            return _stay(interview, "empty_text")
+        changed = _set(interview, **{step_spec.note_field: text})
+        return Outcome(changed, "noted_choose")
+    value = given.value
+    if value.startswith("t:") and value[2:] in step_spec.options:
+        option = value[2:]
+        toggled = chosen - {option} if option in chosen else chosen | {option}
+        changed = _set(interview, **{step_spec.field: frozenset(toggled)})
+        return Outcome(changed, ask=False, update_pressed=True)
+    if value == "next":
+        return _advance(interview, interview)
+    if value == "skip":
+        cleared = _set(interview, **{step_spec.field: frozenset(), step_spec.note_field: None})
+        return _advance(interview, cleared)
+    return _stay(interview, "unknown_choice")
+
+
+def _scale_step(interview: Interview, given: Input) -> Outcome:
+    step_spec = spec(interview.step)
+    if isinstance(given, Text):
+        return _stay(interview, "use_buttons")
+    if given.value == "skip":
+        return _advance(interview, _set(interview, **{step_spec.field: None}))
+    if given.value.startswith("c:") and given.value[2:].isdigit():
+        choice = int(given.value[2:])
+        if choice in step_spec.options:
+            return _advance(interview, _set(interview, **{step_spec.field: choice}))
+    return _stay(interview, "unknown_choice")
+
+
+def _choice_note_step(interview: Interview, given: Input) -> Outcome:
+    step_spec = spec(interview.step)
+    if isinstance(given, Text):
+        text = _clean_text(given.text)
+        if not text:
+            return _stay(interview, "empty_text")
+        changed = _set(interview, **{step_spec.note_field: text})
+        return Outcome(changed, "noted_choose")
+    value = given.value
+    if value.startswith("c:") and value[2:] in step_spec.options:
+        changed = _set(interview, **{step_spec.field: value[2:]})
+        return Outcome(changed, ask=False, update_pressed=True)
+    if value == "next":
+        return _advance(interview, interview)
+    if value == "skip":
+        cleared = _set(interview, **{step_spec.field: None, step_spec.note_field: None})
+        return _advance(interview, cleared)
+    return _stay(interview, "unknown_choice")
+
+
+def _review(interview: Interview, given: Input, now: datetime) -> Outcome:
+    if isinstance(given, Text):
+        return _stay(interview, "review_use_buttons")
+    if given.value == "seal":
+        return Outcome(replace(interview, sealed_at=now), "sealed", ask=False, update_pressed=True)
+    if given.value.startswith("e:") and given.value[2:].isdigit():
+        target = int(given.value[2:])
+        if target in EDITABLE:
+            return Outcome(replace(interview, step=Step(target), editing=True))
+    return _stay(interview, "unknown_choice")

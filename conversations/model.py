@@ -1,0 +1,203 @@
+"""The domain: partnerships, members, rounds and interviews as frozen values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class Step(IntEnum):
+    """The eleven steps of the interest interview, in the order they are asked."""
+
+    WELCOME = 1
+    ORGANISATION = 2
+    ORG_INTEREST = 3
+    OWN_INTEREST = 4
+    GET = 5
+    GIVE = 6
+    BALANCE = 7
+    AMBITION = 8
+    EXPECTATIONS = 9
+    STAKEHOLDERS = 10
+    REVIEW = 11
+
+
+class RoundKind(StrEnum):
+    INTERESTS = "interests"
+    CHECKIN = "checkin"
+
+
+class RoundStatus(StrEnum):
+    OPEN = "open"
+    REVEALED = "revealed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """A collaboration, bound to one shared channel on one platform."""
+
+    platform: str
+    channel_id: str
+    name: str
+    language: str = "nl"
+    timezone: str = "Europe/Amsterdam"
+    anonymous: bool = False
+    id: int | None = None
+    # Check-in schedule: every N weeks on a weekday (0 = Monday) at HH:MM local time.
+    checkin_weeks: int | None = None
+    checkin_weekday: int | None = None
+    checkin_time: str | None = None
+    next_checkin_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person in a partnership, known by the platform's user id."""
+
+    user_id: str
+    name: str
+    organisation: str | None = None
+    is_partner: bool = False
+    is_coordinator: bool = False
+    unreachable: bool = False
+
+
+@dataclass(frozen=True)
+class Round:
+    """One interest round or check-in; `number` counts per partnership from 1."""
+
+    number: int
+    kind: RoundKind
+    status: RoundStatus
+    opened_at: datetime
+    token: str
+    deadline: datetime | None = None
+    closed_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is RoundStatus.OPEN
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Everything one partner answered in one round; None means not (yet) answered."""
+
+    organisation: str | None = None
+    org_interest: str | None = None
+    own_interest: str | None = None
+    gets: frozenset[str] = frozenset()
+    get_note: str | None = None
+    gives: frozenset[str] = frozenset()
+    give_note: str | None = None
+    balance: int | None = None
+    ambition: str | None = None
+    ambition_note: str | None = None
+    expectations: str | None = None
+    stakeholders: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = sorted(value) if isinstance(value, frozenset) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answers:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("gets", "gives"):
+            values[key] = frozenset(values.get(key) or ())
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One member's private interview in one round."""
+
+    round_number: int
+    user_id: str
+    step: Step = Step.WELCOME
+    answers: Answers = field(default_factory=Answers)
+    editing: bool = False  # answering one step from the review: go back there afterwards
+    sealed_at: datetime | None = None
+    reminded_at: datetime | None = None
+
+    @property
+    def sealed(self) -> bool:
+        return self.sealed_at is not None
+
+    @property
+    def started(self) -> bool:
+        return self.step is not Step.WELCOME or self.sealed
+
+
+@dataclass(frozen=True)
+class Table:
+    """The partnership aggregate: what one event may read and change, under one lock.
+
+    `rounds` holds the latest round of each kind; `interviews` belong to those rounds.
+    """
+
+    partnership: Partnership
+    members: tuple[Member, ...] = ()
+    rounds: tuple[Round, ...] = ()
+    interviews: tuple[Interview, ...] = ()
+
+    def member(self, user_id: str) -> Member | None:
+        return next((m for m in self.members if m.user_id == user_id), None)
+
+    @property
+    def partners(self) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.is_partner)
+
+    @property
+    def coordinators(self) -> tuple[Member, ...]:
+        return tuple(m for m in self.members if m.is_coordinator)
+
+    def latest(self, kind: RoundKind = RoundKind.INTERESTS) -> Round | None:
+        return next((r for r in self.rounds if r.kind is kind), None)
+
+    def open_round(self, kind: RoundKind = RoundKind.INTERESTS) -> Round | None:
+        latest = self.latest(kind)
+        return latest if latest is not None and latest.is_open else None
+
+    def round_by_number(self, number: int) -> Round | None:
+        return next((r for r in self.rounds if r.number == number), None)
+
+    def interviews_of(self, rnd: Round) -> tuple[Interview, ...]:
+        return tuple(i for i in self.interviews if i.round_number == rnd.number)
+
+    def interview(self, rnd: Round, user_id: str) -> Interview | None:
+        return next(
+            (i for i in self.interviews_of(rnd) if i.user_id == user_id),
+            None,
+        )
+
+    def next_round_number(self) -> int:
+        return max((r.number for r in self.rounds), default=0) + 1
+
+    # --- copies with one thing changed -------------------------------------------------
+    def with_member(self, member: Member) -> Table:
+        return replace(self, members=_upsert(self.members, member, lambda m: m.user_id))
+
+    def with_round(self, rnd: Round) -> Table:
+        others = tuple(r for r in self.rounds if r.kind is not rnd.kind)
+        kept = {r.number for r in others} | {rnd.number}
+        interviews = tuple(i for i in self.interviews if i.round_number in kept)
+        return replace(self, rounds=(*others, rnd), interviews=interviews)
+
+    def with_interview(self, interview: Interview) -> Table:
+        key = lambda i: (i.round_number, i.user_id)  # noqa: E731
+        return replace(self, interviews=_upsert(self.interviews, interview, key))
+
+
+def _upsert(items: tuple, item: Any, key: Any) -> tuple:
+    """Replace the element with the same key in place, or append it."""
+    if any(key(x) == key(item) for x in items):
+        return tuple(item if key(x) == key(item) else x for x in items)
+    return (*items, item)

@@ -1,0 +1,230 @@
+"""Everything that happens in the private chat: answers, buttons, joining, own commands."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from conversations import payloads
+from conversations.context import Context
+from conversations.decision import Decision
+from conversations.effects import EditMessage, Effect, Notice, SendPrivate
+from conversations.events import ButtonPress, Join, Person, PrivateCommand, PrivateText
+from conversations.interview import Input, Outcome, Pressed, Text, apply
+from conversations.messages import Message
+from conversations.model import Answers, Interview, Member, Round, RoundStatus, Step, Table
+from conversations.prompts import Prompter
+from conversations.status import status_rows
+from conversations.texts import Texts
+
+
+def _texts(table: Table | None, ctx: Context) -> Texts:
+    return Texts.of(table.partnership) if table else Texts(ctx.default_language, ctx.platform)
+
+
+def _say(user_id: str, t: Texts, key: str, **values: object) -> Decision:
+    return Decision(None, (SendPrivate(user_id, Message(t.sections(key, **values))),))
+
+
+def _active(table: Table, user_id: str) -> tuple[Round, Interview] | None:
+    rnd = table.open_round()
+    if rnd is None:
+        return None
+    interview = table.interview(rnd, user_id)
+    member = table.member(user_id)
+    if interview is None or member is None or not member.is_partner:
+        return None
+    return rnd, interview
+
+
+def pick(tables: list[Table], user_id: str) -> Table | None:
+    """The partnership a private message is about: the one with an unfinished interview."""
+
+    def rank(table: Table) -> int:
+        active = _active(table, user_id)
+        if active is None:
+            return 2
+        return 1 if active[1].sealed else 0
+
+    return min(tables, key=rank, default=None)
+
+
+def _reachable(table: Table, user_id: str) -> Table:
+    """Someone who writes to the bot can be written to again."""
+    member = table.member(user_id)
+    if member is not None and member.unreachable:
+        return table.with_member(replace(member, unreachable=False))
+    return table
+
+
+def private_text(tables: list[Table], ev: PrivateText, ctx: Context) -> Decision:
+    table = pick(tables, ev.actor.user_id)
+    if table is None:
+        return _say(ev.actor.user_id, _texts(None, ctx), "not_in_partnership")
+    active = _active(table, ev.actor.user_id)
+    if active is None:
+        return _say(ev.actor.user_id, Texts.of(table.partnership), "no_open_interview",
+                    partnership=table.partnership.name)
+    rnd, interview = active
+    return _answer(table, rnd, interview, Text(ev.text), ctx.now, origin=None)
+
+
+def button_press(table: Table | None, ev: ButtonPress, ctx: Context) -> Decision:
+    """A press on an interview button, or on an invitation's join button."""
+    token = payloads.join_token(ev.payload)
+    if token is not None:
+        return join(table, Join(ev.actor, token), ctx)
+    press = payloads.decode(ev.payload)
+    t = _texts(table, ctx)
+    if table is None or press is None:
+        return _say(ev.actor.user_id, t, "stale_button_unknown")
+    rnd = table.round_by_number(press.round_number)
+    interview = table.interview(rnd, ev.actor.user_id) if rnd else None
+    if rnd is None or interview is None:
+        return _say(ev.actor.user_id, t, "stale_button_round")
+    if rnd.status is RoundStatus.REVEALED:
+        return _say(ev.actor.user_id, t, "frozen_after_reveal")
+    if rnd.status is RoundStatus.CANCELLED:
+        return _say(ev.actor.user_id, t, "round_was_cancelled")
+    if press.step != interview.step:
+        member = table.member(ev.actor.user_id)
+        lead = t.sections("stale_button_step")
+        question = Prompter(table.partnership, rnd, member).question(interview, lead)
+        return Decision(None, (SendPrivate(ev.actor.user_id, question),))
+    return _answer(table, rnd, interview, Pressed(press.value), ctx.now, origin=ev.origin)
+
+
+def _answer(table: Table, rnd: Round, before: Interview, given: Input, now: datetime,
+            origin: str | None) -> Decision:
+    user_id = before.user_id
+    table = _reachable(table, user_id)
+    member = table.member(user_id)
+    outcome: Outcome = apply(before, given, now, member.organisation)
+    after = outcome.interview
+    changed = table.with_interview(after)
+    if after.answers.organisation and after.answers.organisation != member.organisation:
+        member = replace(member, organisation=after.answers.organisation)
+        changed = changed.with_member(member)
+    prompter = Prompter(table.partnership, rnd, member)
+    t = prompter.t
+    lead = t.sections(outcome.feedback, **outcome.values) if outcome.feedback else ()
+    effects: list[Effect] = []
+    if origin is not None:
+        if outcome.update_pressed:
+            effects.append(EditMessage(origin, prompter.question(after)))
+        elif after.step is not before.step:
+            shown = replace(after, step=before.step, editing=before.editing)
+            effects.append(EditMessage(origin, prompter.answered(shown)))
+    if outcome.ask:
+        effects.append(SendPrivate(user_id, prompter.question(after, lead)))
+    elif lead:
+        effects.append(SendPrivate(user_id, Message(lead)))
+    if after.sealed and not before.sealed:
+        effects.extend(_all_answered(changed, rnd))
+    return Decision(changed, tuple(effects))
+
+
+def _all_answered(table: Table, rnd: Round) -> list[Effect]:
+    """Tell the coordinators privately when the last partner has sealed."""
+    rows = status_rows(table, rnd)
+    if not rows or any(r.state != "sealed" for r in rows):
+        return []
+    t = Texts.of(table.partnership)
+    message = Message(t.sections("all_answered", partnership=table.partnership.name))
+    return [SendPrivate(c.user_id, message) for c in table.coordinators]
+
+
+def join(table: Table | None, ev: Join, ctx: Context) -> Decision:
+    """Someone followed an invitation: make them a partner and start their interview."""
+    t = _texts(table, ctx)
+    if table is None:
+        return _say(ev.actor.user_id, t, "invite_invalid")
+    rnd = table.open_round()
+    if rnd is None or rnd.token != ev.token:
+        return _say(ev.actor.user_id, t, "invite_closed", partnership=table.partnership.name)
+    member = table.member(ev.actor.user_id) or Member(ev.actor.user_id, ev.actor.name)
+    changed = _reachable(table.with_member(replace(member, is_partner=True)),
+                         ev.actor.user_id)
+    member = changed.member(ev.actor.user_id)
+    interview = changed.interview(rnd, member.user_id)
+    prompter = Prompter(changed.partnership, rnd, member)
+    if interview is None:
+        interview = Interview(rnd.number, member.user_id)
+        changed = changed.with_interview(interview)
+        return Decision(changed, (SendPrivate(member.user_id, prompter.question(interview)),))
+    lead = t.sections("welcome_back")
+    return Decision(changed, (SendPrivate(member.user_id, prompter.question(interview, lead)),))
+
+
+def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> Decision:
+    table = pick(tables, ev.actor.user_id)
+    t = _texts(table, ctx)
+    name = ev.name.lower()
+    user_id = ev.actor.user_id
+    if name in ("help", "start"):
+        return _say(user_id, t, "help_private", member=table is not None)
+    if table is None:
+        return _say(user_id, t, "not_in_partnership")
+    if name == "status":
+        return _own_status(tables, ev.actor)
+    if name == "edit":
+        active = _active(table, user_id)
+        if active is None:
+            return _say(user_id, t, "no_open_interview", partnership=table.partnership.name)
+        rnd, interview = active
+        prompter = Prompter(table.partnership, rnd, table.member(user_id))
+        if interview.step is Step.REVIEW:
+            return Decision(None, (SendPrivate(user_id, prompter.review(interview)),))
+        lead = t.sections("edit_not_yet")
+        return Decision(None, (SendPrivate(user_id, prompter.question(interview, lead)),))
+    if name == "forget":
+        return _forget(table, user_id)
+    return _say(user_id, t, "unknown_private_command", command=ev.name)
+
+
+def _own_status(tables: list[Table], actor: Person) -> Decision:
+    lines = []
+    for table in tables:
+        active = _active(table, actor.user_id)
+        lines.append(
+            {
+                "partnership": table.partnership.name,
+                "step": int(active[1].step) if active else None,
+                "sealed": bool(active and active[1].sealed),
+            }
+        )
+    t = Texts.of(tables[0].partnership)
+    return _say(actor.user_id, t, "own_status", lines=lines)
+
+
+def _forget(table: Table, user_id: str) -> Decision:
+    """Drop what this person told us that is not revealed yet, and their organisation."""
+    member = table.member(user_id)
+    changed = table.with_member(replace(member, organisation=None))
+    active = _active(table, user_id)
+    if active is not None:
+        rnd, interview = active
+        changed = changed.with_interview(Interview(rnd.number, user_id, Step.WELCOME, Answers()))
+    t = Texts.of(table.partnership)
+    return Decision(changed, (SendPrivate(user_id, Message(t.sections("forgotten"))),))
+
+
+def delivery_failed(table: Table, effect: Effect, reason: str, unreachable: bool) -> Decision:
+    """A platform refused a message for good: mark who is unreachable, tell coordinators."""
+    t = Texts.of(table.partnership)
+    changed = table
+    if isinstance(effect, SendPrivate):
+        member = table.member(effect.user_id)
+        if member is None or member.is_coordinator:
+            # Telling coordinators about a coordinator they cannot reach could loop.
+            return Decision(None)
+        if unreachable:
+            changed = table.with_member(replace(member, unreachable=True))
+        key, values = "cannot_reach", {"name": member.name, "reason": reason}
+    elif isinstance(effect, Notice | EditMessage):
+        return Decision(None)
+    else:
+        key, values = "cannot_post", {"reason": reason, "partnership": table.partnership.name}
+    message = Message(t.sections(key, **values))
+    effects = tuple(SendPrivate(c.user_id, message) for c in table.coordinators)
+    return Decision(changed if changed is not table else None, effects)
