@@ -63,12 +63,19 @@ class OutboxRepository:
             .returning(OutboxRow.id)
         ).scalar_one()
 
-    def claim(self, now: datetime, limit: int, lease_seconds: float = 60) -> list[OutboxItem]:
+    def claim(
+        self,
+        now: datetime,
+        limit: int,
+        lease_seconds: float = 60,
+        platforms: tuple[str, ...] | None = None,
+    ) -> list[OutboxItem]:
         """Pending items due at `now`, oldest first, leased for `lease_seconds`.
 
         Their next attempt moves to ``now + lease`` so that no other process takes them
         while they are being sent; on PostgreSQL the rows are selected ``FOR UPDATE SKIP
-        LOCKED`` so that concurrent claims never return the same item.
+        LOCKED`` so that concurrent claims never return the same item. `platforms`
+        limits the claim to what the calling process can deliver.
         """
         stmt = (
             sa.select(
@@ -80,6 +87,7 @@ class OutboxRepository:
                 OutboxRow.attempts,
             )
             .where(_pending, OutboxRow.next_attempt_at <= now)
+            .where(sa.true() if platforms is None else OutboxRow.platform.in_(platforms))
             .order_by(OutboxRow.id)
             .limit(limit)
         )

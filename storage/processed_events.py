@@ -24,9 +24,10 @@ class ProcessedEventRepository:
         dialect = self.session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         stmt = (
-            insert(ProcessedEventRow)
+            insert(ProcessedEventRow.__table__)
             .values(platform=platform, event_id=event_id, processed_at=now)
             .on_conflict_do_nothing(index_elements=["platform", "event_id"])
         )
-        result = self.session.execute(stmt)
+        # rowcount of an INSERT is only kept when asked for (SQLAlchemy >= 2.0.28).
+        result = self.session.execute(stmt, execution_options={"preserve_rowcount": True})
         return result.rowcount == 1  # type: ignore[attr-defined]

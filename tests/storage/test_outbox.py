@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from conversations.effects import PostToChannel, SendPrivate, UploadPicture
+from conversations.messages import Button, Message
+from storage.outbox import OutboxItem
+from storage.unit_of_work import UnitOfWork
+from tests.storage.helpers import T0
+
+
+def effect(n: int) -> SendPrivate:
+    return SendPrivate(f"U{n}", Message((f"bericht {n}",), ((Button("OK", f"ok:{n}"),),)))
+
+
+def fill(engine: Engine, n: int, partnership_id: int | None = None) -> list[int]:
+    with UnitOfWork(engine) as uow:
+        ids = [uow.outbox.add("slack", partnership_id, effect(i), now=T0) for i in range(n)]
+        uow.commit()
+    return ids
+
+
+def claim(
+    engine: Engine, now: datetime = T0, limit: int = 10, lease_seconds: float = 60
+) -> list[OutboxItem]:
+    with UnitOfWork(engine) as uow:
+        items = uow.outbox.claim(now, limit, lease_seconds=lease_seconds)
+        uow.commit()
+    return items
+
+
+def pending(engine: Engine) -> int:
+    with UnitOfWork(engine) as uow:
+        return uow.outbox.pending()
+
+
+def test_add_and_claim_in_order(engine: Engine) -> None:
+    ids = fill(engine, 5, partnership_id=None)
+    assert ids == sorted(ids)
+    assert pending(engine) == 5
+    items = claim(engine, limit=3)
+    assert [i.id for i in items] == ids[:3]
+    assert [i.effect for i in items] == [effect(0), effect(1), effect(2)]
+    assert items[0] == OutboxItem(ids[0], "slack", None, effect(0), 0)
+    assert [i.id for i in claim(engine, limit=10)] == ids[3:]
+    assert claim(engine) == []  # everything is leased
+
+
+def test_add_is_part_of_the_transaction(engine: Engine) -> None:
+    with UnitOfWork(engine) as uow:
+        uow.outbox.add("slack", None, effect(1))
+    assert pending(engine) == 0
+    with UnitOfWork(engine) as uow:
+        uow.outbox.add("telegram", None, PostToChannel("-100", Message(("hoi",))))
+        uow.commit()
+    assert pending(engine) == 1
+    items = claim(engine, now=T0 + timedelta(days=36500))  # default `now` is the clock
+    assert [i.platform for i in items] == ["telegram"]
+
+
+def test_items_not_yet_due_are_not_claimed(engine: Engine) -> None:
+    fill(engine, 1)
+    assert claim(engine, now=T0 - timedelta(seconds=1)) == []
+    assert len(claim(engine, now=T0)) == 1
+
+
+def test_lease_expires(engine: Engine) -> None:
+    fill(engine, 2)
+    first = claim(engine, lease_seconds=30)
+    assert len(first) == 2
+    assert claim(engine, now=T0 + timedelta(seconds=29)) == []
+    again = claim(engine, now=T0 + timedelta(seconds=30))
+    assert [i.id for i in again] == [i.id for i in first]
+    assert pending(engine) == 2
+
+
+def test_sent_items_are_done(engine: Engine) -> None:
+    ids = fill(engine, 2)
+    claim(engine)
+    with UnitOfWork(engine) as uow:
+        uow.outbox.mark_sent(ids[0], T0)
+        uow.commit()
+    assert pending(engine) == 1
+    later = claim(engine, now=T0 + timedelta(hours=1))
+    assert [i.id for i in later] == [ids[1]]
+
+
+def test_retry_later_and_fail(engine: Engine) -> None:
+    [item_id] = fill(engine, 1)
+    claim(engine)
+    with UnitOfWork(engine) as uow:
+        uow.outbox.retry_later(item_id, T0, delay_seconds=120, error="429 rate limited")
+        uow.commit()
+    assert claim(engine, now=T0 + timedelta(seconds=119)) == []
+    [item] = claim(engine, now=T0 + timedelta(seconds=120))
+    assert item.attempts == 1
+    with UnitOfWork(engine) as uow:
+        uow.outbox.retry_later(item_id, T0, delay_seconds=1, error="timeout")
+        uow.commit()
+    [item] = claim(engine, now=T0 + timedelta(hours=1))
+    assert item.attempts == 2
+    with UnitOfWork(engine) as uow:
+        uow.outbox.mark_failed(item_id, T0, error="channel_not_found")
+        uow.commit()
+    assert pending(engine) == 0
+    assert claim(engine, now=T0 + timedelta(days=1)) == []
+
+
+def test_pictures_survive_the_outbox(engine: Engine) -> None:
+    picture = UploadPicture("C1", b"\x89PNG\r\n\x1a\n\x00\x01", "Trend")
+    with UnitOfWork(engine) as uow:
+        uow.outbox.add("slack", None, picture, now=T0)
+        uow.commit()
+    [item] = claim(engine)
+    assert item.effect == picture
+
+
+def test_concurrent_claims_never_share_items(engine: Engine) -> None:
+    ids = fill(engine, 40)
+    barrier = threading.Barrier(4)
+    claimed: list[list[int]] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            for _ in range(20):
+                items = claim(engine, limit=3)
+                claimed.append([i.id for i in items])
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    flat = [i for batch in claimed for i in batch]
+    assert sorted(flat) == ids  # every item exactly once
+
+
+@pytest.mark.parametrize("limit", [0])
+def test_zero_limit(engine: Engine, limit: int) -> None:
+    fill(engine, 1)
+    assert claim(engine, limit=limit) == []
