@@ -75,6 +75,16 @@ def migrate(engine_or_url: Engine | str) -> None:
         _upgrade(engine_or_url)
 
 
+# An arbitrary constant: the key of the PostgreSQL advisory lock held while migrating.
+_MIGRATION_LOCK = 7_303_811_202
+
+
 def _upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
+        if is_postgresql(connection):
+            # Several processes may start at once; let one migrate, the others wait.
+            # (On SQLite the BEGIN IMMEDIATE of this transaction does the same.)
+            connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+            )
         command.upgrade(alembic_config(connection), "head")

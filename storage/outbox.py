@@ -49,9 +49,8 @@ class OutboxRepository:
         """
         kind, payload = effect_to_json(effect)
         when = now if now is not None else datetime.now(UTC)
-        return self.session.execute(
-            sa.insert(OutboxRow)
-            .values(
+        result = self.session.execute(
+            sa.insert(OutboxRow.__table__).values(
                 platform=platform,
                 partnership_id=partnership_id,
                 kind=kind,
@@ -60,8 +59,8 @@ class OutboxRepository:
                 attempts=0,
                 next_attempt_at=when,
             )
-            .returning(OutboxRow.id)
-        ).scalar_one()
+        )
+        return int(result.inserted_primary_key[0])
 
     def claim(
         self,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -80,6 +81,30 @@ def test_developer_cli_uses_the_shipped_ini(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     engine = create_engine_for(url)
+    try:
+        assert TABLES <= set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_processes_starting_at_once_migrate_once(database_url: str) -> None:
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(3)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            migrate(database_url)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    engine = create_engine_for(database_url)
     try:
         assert TABLES <= set(sa.inspect(engine).get_table_names())
     finally:
