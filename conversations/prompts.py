@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conversations import payloads
+from conversations import categories, payloads
 from conversations.messages import Button, Message, MultiSelect
 from conversations.model import Answers, Interview, Member, Partnership, Round, Step
 from conversations.steps import EDITABLE, Kind, spec
@@ -119,12 +119,14 @@ class Prompter:
         return Message((*lead, *body), tuple(rows))
 
     def answered(self, interview: Interview) -> Message:
-        """What a pressed question shows afterwards: the state, without buttons."""
+        """What a pressed question shows afterwards: the answer given, without buttons."""
         question = self.question(interview)
-        if interview.step is Step.REVIEW:
+        step_spec = spec(interview.step)
+        if step_spec.field is None:  # welcome and review: the text itself, buttons gone
             return Message(question.sections)
-        chosen = [b.label for b in question.all_buttons if b.selected]
-        summary = self.t.markup("chosen", choices=chosen)
+        view = answer_view(self.t, interview.answers)
+        note = view[step_spec.note_field] if step_spec.note_field else None
+        summary = self.t.markup("answered", value=view[step_spec.field], note=note)
         return Message((*question.sections, summary))
 
 
@@ -134,9 +136,9 @@ def answer_view(t: Texts, answers: Answers) -> dict[str, object]:
         "organisation": answers.organisation,
         "org_interest": answers.org_interest,
         "own_interest": answers.own_interest,
-        "gets": [t.label(f"category_{c}") for c in sorted(answers.gets)],
+        "gets": [t.label(f"category_{c}") for c in categories.GIVE if c in answers.gets],
         "get_note": answers.get_note,
-        "gives": [t.label(f"category_{c}") for c in sorted(answers.gives)],
+        "gives": [t.label(f"category_{c}") for c in categories.GIVE if c in answers.gives],
         "give_note": answers.give_note,
         "balance": t.label(f"balance_{answers.balance}") if answers.balance else None,
         "ambition": t.label(f"ambition_{answers.ambition}") if answers.ambition else None,

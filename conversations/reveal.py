@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from conversations import categories
-from conversations.model import Answers, Interview, Member, Round, Table
+from conversations.model import Answers, Interview, Round, Table
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def aggregate(table: Table, rnd: Round, anonymous_label: str = "Partner {}") -> 
     else:
         order = list(partners)
         ordered = sorted(sealed, key=lambda i: order.index(i.user_id))
-        labels = {i.user_id: _name(partners[i.user_id], i.answers) for i in ordered}
+        labels = {i.user_id: partners[i.user_id].name for i in ordered}
     cards = tuple(
         Card(labels[i.user_id], None if anonymous else i.user_id, _shown(i.answers, anonymous))
         for i in ordered
@@ -100,11 +100,6 @@ def aggregate(table: Table, rnd: Round, anonymous_label: str = "Partner {}") -> 
         questions=(),
     )
     return _with_questions(reveal)
-
-
-def _name(member: Member, answers: Answers) -> str:
-    organisation = answers.organisation or member.organisation
-    return f"{member.name} ({organisation})" if organisation else member.name
 
 
 def _shown(answers: Answers, anonymous: bool) -> Answers:

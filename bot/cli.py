@@ -1,0 +1,112 @@
+"""The `optafel` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import click
+from pydantic import ValidationError
+
+from bot.config import Settings
+from conversations.texts import LANGUAGES
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+        )
+        raise click.ClickException(f"The configuration is not valid — {problems}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Op Tafel: put the interests of collaborating partners on the table.
+
+    Configuration comes from the environment or a .env file in the working directory
+    (DATABASE_URL, OPTAFEL_LANGUAGE, SLACK_BOT_TOKEN, TELEGRAM_BOT_TOKEN, …; see README).
+    """
+
+
+@main.command()
+def run() -> None:
+    """Start every configured chat platform; without one, play a round in the terminal.
+
+    The database is migrated first. With SLACK_BOT_TOKEN and/or TELEGRAM_BOT_TOKEN set,
+    the bot runs until stopped (Ctrl-C), with the HTTP listener on OPTAFEL_HOST:OPTAFEL_PORT.
+    """
+    settings = _settings()
+    if settings.platforms:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        asyncio.run(_serve(settings))
+    else:
+        logging.basicConfig(level=logging.WARNING)
+        asyncio.run(_console(settings))
+
+
+async def _console(settings: Settings) -> None:
+    from bot.bootstrap import build_runtime
+    from bot.local.adapter import LocalAdapter
+    from bot.local.console import printer, run_console
+    from bot.local.session import LocalSession
+
+    runtime = build_runtime(settings)
+    box: list[LocalSession] = []
+    adapter = LocalAdapter(echo=printer(lambda: box[0]))
+    runtime.add_adapter(adapter)
+    session = LocalSession(runtime, adapter)
+    box.append(session)
+    click.echo(f"Op Tafel in the terminal — database: {settings.database_url}")
+    await runtime.start()
+    try:
+        await run_console(session)
+    finally:
+        await runtime.stop()
+
+
+async def _serve(settings: Settings) -> None:
+    from bot.bootstrap import build_runtime, platform_adapters
+    from bot.http import HttpListener
+
+    runtime = build_runtime(settings)
+    listener = HttpListener(settings.optafel_host, settings.optafel_port)
+    for adapter in platform_adapters(settings, listener):
+        runtime.add_adapter(adapter)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await runtime.start()
+    await listener.start()
+    logging.getLogger("optafel").info(
+        "running %s on http://%s:%s", ", ".join(settings.platforms), listener.host, listener.port
+    )
+    try:
+        await stop.wait()
+    finally:
+        await listener.stop()
+        await runtime.stop()
+
+
+@main.command()
+@click.option("--language", type=click.Choice(LANGUAGES), default="nl", show_default=True,
+              help="The language of the demo partnership.")
+def demo(language: str) -> None:
+    """Play a complete round with three partners on a temporary database and print it."""
+    from bot.demo import run_demo
+
+    asyncio.run(run_demo(language))
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database (DATABASE_URL) up to the latest schema."""
+    from storage.database import migrate as run_migrations
+
+    settings = _settings()
+    run_migrations(settings.database_url)
+    click.echo(f"Database is up to date: {settings.database_url}")

@@ -1,0 +1,45 @@
+"""Configuration from the environment and a `.env` file (names as in DESIGN.md)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.database import DEFAULT_URL
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_URL
+    optafel_language: Literal["nl", "en"] = "nl"
+    optafel_host: str = "127.0.0.1"
+    optafel_port: int = 8080
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    telegram_bot_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: str | None = None
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        """slack_sdk joins method names straight onto the base URL."""
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def platforms(self) -> list[str]:
+        """The chat platforms that are configured, in the order they are started."""
+        found = []
+        if self.slack_bot_token:
+            found.append("slack")
+        if self.telegram_bot_token:
+            found.append("telegram")
+        return found

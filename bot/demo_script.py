@@ -1,0 +1,77 @@
+"""What the three demo partners answer, per language. Chosen so that every part of the
+reveal appears: a match (knowledge), an open need (capacity), an unused offer
+(facilities), a balance warning (Bram) and someone willing to give up autonomy (Chris)."""
+
+from __future__ import annotations
+
+COORDINATOR = "Dewi"
+CHANNEL = "Tafel"
+
+# Per partner: organisation, interests, get labels (+ note), give labels, balance label,
+# ambition label (+ note), expectations, stakeholders. Labels are matched on button text.
+PARTNERS = {
+    "nl": {
+        "Anna": dict(
+            organisation="Gemeente Noorddam",
+            org_interest="Minder jongeren die tussen wal en schip vallen.",
+            own_interest="Ik wil laten zien dat samenwerken in de wijk echt iets oplevert.",
+            gets=["Kennis", "Netwerk"], get_note="Vooral kennis over wat werkt bij jongeren.",
+            gives=["Geld", "Voorzieningen"], balance="iets meer dan ik breng",
+            ambition="Ja", ambition_note="We hebben budget voor twee jaar.",
+            expectations="Dat iedereen eerlijk zegt wat wel en niet lukt.",
+            stakeholders="Twee keer per jaar een korte notitie voor de wethouder.",
+        ),
+        "Bram": dict(
+            organisation="Stichting Welzijn Oost",
+            org_interest="Continuïteit: we draaien nu op projectgeld.",
+            own_interest="Eerlijk gezegd: mijn eigen baan hangt aan dit project.",
+            gets=["Voortbestaan", "Geld"], get_note=None,
+            gives=["Kennis", "Capaciteit"], balance="veel meer dan ik haal",
+            ambition="Deels", ambition_note="Meer uren kunnen we niet vrijmaken.",
+            expectations="Dat de gemeente verder kijkt dan één jaar.",
+            stakeholders="Via het bestuur en de nieuwsbrief.",
+        ),
+        "Chris": dict(
+            organisation="Het Baken, school voor voortgezet onderwijs",
+            org_interest="Leerlingen die hulp nodig hebben sneller op de juiste plek.",
+            own_interest=None,
+            gets=["Kennis", "Capaciteit"], get_note="Handen in de klas.",
+            gives=["Netwerk", "autonomie"], balance="Ongeveer in evenwicht",
+            ambition="Ja", ambition_note=None,
+            expectations="Vaste contactpersonen.",
+            stakeholders="In het teamoverleg, elke maand.",
+        ),
+    },
+    "en": {
+        "Anna": dict(
+            organisation="Noorddam Municipality",
+            org_interest="Fewer young people falling through the cracks.",
+            own_interest="I want to show that working together in the neighbourhood pays off.",
+            gets=["Knowledge", "Network"], get_note="Above all, what works for young people.",
+            gives=["Money", "Facilities"], balance="a bit more than I bring",
+            ambition="Yes", ambition_note="We have a budget for two years.",
+            expectations="That everyone says honestly what works and what doesn't.",
+            stakeholders="A short memo for the alderman twice a year.",
+        ),
+        "Bram": dict(
+            organisation="East Side Welfare Foundation",
+            org_interest="Continuity: we now run on project money.",
+            own_interest="To be honest: my own job depends on this project.",
+            gets=["Continuity", "Money"], get_note=None,
+            gives=["Knowledge", "Capacity"], balance="much more than I get",
+            ambition="Partly", ambition_note="We cannot free up more hours.",
+            expectations="That the municipality looks further ahead than one year.",
+            stakeholders="Through the board and our newsletter.",
+        ),
+        "Chris": dict(
+            organisation="Het Baken secondary school",
+            org_interest="Pupils who need help get to the right place sooner.",
+            own_interest=None,
+            gets=["Knowledge", "Capacity"], get_note="Extra hands in the classroom.",
+            gives=["Network", "autonomy"], balance="About even",
+            ambition="Yes", ambition_note=None,
+            expectations="Fixed contact persons.",
+            stakeholders="In the monthly team meeting.",
+        ),
+    },
+}

@@ -1,0 +1,133 @@
+"""The local adapter: a chat platform in this process, for the terminal and the tests.
+
+It needs no account. Everything delivered is kept as `LocalMessage`s (and, when an
+`echo` callback is given, printed as a person would read it); buttons get numbers that are
+unique in the session, so `press(number)` works from a terminal as well as from a test.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.adapter import ChatAdapter
+from bot.render import plain
+from conversations.messages import Message
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+PLATFORM = "local"
+
+
+@dataclass
+class LocalButton:
+    number: int
+    label: str
+    payload: str
+    selected: bool
+
+
+@dataclass
+class LocalMessage:
+    """One delivered message; `place` is `dm:<user>`, `#<channel>` or `notice:<user>`."""
+
+    id: str
+    place: str
+    text: str
+    buttons: list[LocalButton] = field(default_factory=list)
+    edits: int = 0
+
+    def button(self, label: str) -> LocalButton:
+        """The button whose label contains `label` (case-insensitive)."""
+        matches = [b for b in self.buttons if label.lower() in b.label.lower()]
+        if not matches:
+            raise LookupError(f"no button {label!r} in: {[b.label for b in self.buttons]}")
+        return matches[0]
+
+
+class LocalAdapter(ChatAdapter):
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        echo: Callable[[LocalMessage, bool], None] | None = None,
+        picture_dir: Path | None = None,
+    ) -> None:
+        self.messages: list[LocalMessage] = []
+        self.pictures: list[Path] = []
+        self._by_id: dict[str, LocalMessage] = {}
+        self._buttons: dict[int, tuple[LocalMessage, LocalButton]] = {}
+        self._button_count = 0
+        self._echo = echo
+        self._picture_dir = picture_dir or Path.cwd()
+        self.runtime: Runtime | None = None
+
+    async def start(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    async def stop(self) -> None:
+        self.runtime = None
+
+    # --- what was delivered -----------------------------------------------------------
+    def inbox(self, user_id: str) -> list[LocalMessage]:
+        return [m for m in self.messages if m.place == f"dm:{user_id}"]
+
+    def channel(self, channel_id: str) -> list[LocalMessage]:
+        return [m for m in self.messages if m.place == f"#{channel_id}"]
+
+    def notices(self, user_id: str) -> list[LocalMessage]:
+        return [m for m in self.messages if m.place == f"notice:{user_id}"]
+
+    def button(self, number: int) -> tuple[LocalMessage, LocalButton]:
+        if number not in self._buttons:
+            raise LookupError(f"there is no button {number}")
+        return self._buttons[number]
+
+    # --- delivery ---------------------------------------------------------------------
+    def _keep(self, place: str, message: Message) -> LocalMessage:
+        local = LocalMessage(id=f"m{len(self.messages) + 1}", place=place, text="")
+        self._render_into(local, message)
+        self.messages.append(local)
+        self._by_id[local.id] = local
+        if self._echo:
+            self._echo(local, False)
+        return local
+
+    def _render_into(self, local: LocalMessage, message: Message) -> None:
+        local.text = plain.body(message)
+        local.buttons = []
+        for button in message.all_buttons:
+            self._button_count += 1
+            number = self._button_count
+            shown = LocalButton(number, button.label, button.payload, button.selected)
+            local.buttons.append(shown)
+            self._buttons[number] = (local, shown)
+
+    async def send_private(self, user_id: str, message: Message) -> None:
+        self._keep(f"dm:{user_id}", message)
+
+    async def post_to_channel(self, channel_id: str, message: Message) -> None:
+        self._keep(f"#{channel_id}", message)
+
+    async def notify(self, user_id: str, channel_id: str, message: Message) -> None:
+        self._keep(f"notice:{user_id}", message)
+
+    async def edit_message(self, origin: str, message: Message) -> None:
+        local = self._by_id[origin]
+        for old in local.buttons:  # the old buttons cannot be pressed any more
+            self._buttons.pop(old.number, None)
+        self._render_into(local, message)
+        local.edits += 1
+        if self._echo:
+            self._echo(local, True)
+
+    async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
+        self._picture_dir.mkdir(parents=True, exist_ok=True)
+        path = self._picture_dir / f"optafel-{len(self.pictures) + 1}.png"
+        path.write_bytes(png)
+        self.pictures.append(path)
+        self._keep(f"#{channel_id}", Message((html.escape(f"{title}: {path}"),)))

@@ -1,0 +1,78 @@
+"""The terminal: one person plays coordinator and partners against the real database."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+
+from bot.local.adapter import LocalMessage
+from bot.local.session import LocalSession
+
+CONSOLE_HELP = """\
+You are in the channel "#{channel}" and in private chats with the bot, as whoever you like.
+  /as NAME        act as NAME (now: {who}); everyone who acted counts as a channel member
+  /dm, /channel   switch between your private chat with the bot and the shared channel
+  /COMMAND ...    a command where you are: in the channel e.g. /setup, /partners @anna @bram,
+                  /round, /status, /reveal; in private: /help, /status, /edit, /forget
+  #N              press button number N
+  any other text  in the private chat: your answer; in the channel it is not for the bot
+  /quit           leave (everything is saved: run again to continue)
+"""
+
+
+def _title(message: LocalMessage, session: LocalSession) -> str:
+    kind, _, who = message.place.partition(":")
+    if message.place.startswith("#"):
+        return f"#{session.channel_name}"
+    name = session.people[who].name if who in session.people else who
+    return f"private to {name}" if kind == "dm" else f"only {name} sees this"
+
+
+def printer(session_ref: Callable[[], LocalSession], out=print) -> Callable:
+    """An echo callback for the local adapter: each message as a person reads it."""
+
+    def echo(message: LocalMessage, edited: bool) -> None:
+        title = _title(message, session_ref())
+        out(f"\n── {title}{' (updated)' if edited else ''} " + "─" * max(0, 50 - len(title)))
+        out(message.text)
+        if message.buttons:
+            out("   " + "   ".join(
+                f"[{'✓ ' if b.selected else ''}#{b.number} {b.label}]" for b in message.buttons
+            ))
+
+    return echo
+
+
+async def run_console(session: LocalSession, read: Callable[[str], str] = input) -> None:
+    who = "coordinator"
+    place = "channel"
+    print(CONSOLE_HELP.format(channel=session.channel_name, who=who))
+    while True:
+        try:
+            line = (await asyncio.to_thread(read, f"\n{who} @ {place}> ")).strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return
+        if not line:
+            continue
+        try:
+            if line in ("/quit", "/exit"):
+                return
+            if line.startswith("/as "):
+                who = line[4:].strip() or who
+                session.person(who)
+            elif line in ("/dm", "/channel"):
+                place = line[1:]
+            elif line.startswith("#") and line[1:].isdigit():
+                await session.press(who, int(line[1:]))
+            elif line.startswith("/") and place == "channel":
+                await session.command(who, line)
+            elif line.startswith("/"):
+                await session.private_command(who, line)
+            elif place == "dm":
+                await session.say(who, line)
+            else:
+                print("(In the channel the bot only listens to commands. Type /dm to answer.)")
+        except LookupError as error:
+            print(f"({error})", file=sys.stderr)

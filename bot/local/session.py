@@ -1,0 +1,74 @@
+"""Acting as several people in one local channel: used by the terminal, the demo and tests."""
+
+from __future__ import annotations
+
+import re
+
+from bot.local.adapter import PLATFORM, LocalAdapter, LocalMessage
+from bot.runtime import Runtime
+from conversations.events import ButtonPress, ChannelCommand, Person, PrivateCommand, PrivateText
+
+
+def split_command(text: str) -> tuple[str, tuple[str, ...]]:
+    """`/partners anna bram` → ("partners", ("anna", "bram"))."""
+    words = text.strip().lstrip("/").split()
+    return (words[0].lower() if words else "help"), tuple(words[1:])
+
+
+class LocalSession:
+    """A shared channel plus private chats, all in this process."""
+
+    def __init__(self, runtime: Runtime, adapter: LocalAdapter,
+                 channel_id: str = "tafel", channel_name: str = "Tafel") -> None:
+        self.runtime = runtime
+        self.adapter = adapter
+        self.channel_id = channel_id
+        self.channel_name = channel_name
+        self.people: dict[str, Person] = {}
+
+    def person(self, name: str) -> Person:
+        """Everyone who has acted is a member of the local channel."""
+        user_id = re.sub(r"[^a-z0-9]+", "-", name.lower().lstrip("@")).strip("-") or "someone"
+        if user_id not in self.people:
+            self.people[user_id] = Person(user_id, name.lstrip("@"))
+        return self.people[user_id]
+
+    async def command(self, who: str, text: str) -> None:
+        """A command typed in the shared channel."""
+        actor = self.person(who)
+        name, args = split_command(text)
+        named = tuple(self.person(a) for a in args if a.startswith("@"))
+        if name == "partners" and not named:
+            named = tuple(p for p in self.people.values())
+        plain_args = tuple(a for a in args if not a.startswith("@"))
+        event = ChannelCommand(self.channel_id, self.channel_name, actor, name, plain_args, named)
+        await self.runtime.handle(PLATFORM, event)
+
+    async def private_command(self, who: str, text: str) -> None:
+        name, args = split_command(text)
+        await self.runtime.handle(PLATFORM, PrivateCommand(self.person(who), name, args))
+
+    async def say(self, who: str, text: str) -> None:
+        """Private text to the bot."""
+        await self.runtime.handle(PLATFORM, PrivateText(self.person(who), text))
+
+    async def press(self, who: str, number: int) -> None:
+        message, button = self.adapter.button(number)
+        event = ButtonPress(self.person(who), button.payload, origin=message.id)
+        await self.runtime.handle(PLATFORM, event)
+
+    async def press_label(self, who: str, label: str, message: LocalMessage | None = None) -> None:
+        """Press the button labelled `label` on `message` (default: the last one with it)."""
+        if message is None:
+            message = self.last_with_buttons(who)
+        await self.press(who, message.button(label).number)
+
+    def last_with_buttons(self, who: str) -> LocalMessage:
+        user_id = self.person(who).user_id
+        for message in reversed(self.adapter.inbox(user_id)):
+            if message.buttons:
+                return message
+        raise LookupError(f"{who} has no message with buttons")
+
+    def last(self, who: str) -> LocalMessage:
+        return self.adapter.inbox(self.person(who).user_id)[-1]

@@ -1,0 +1,302 @@
+"""The runtime: adapter input → core decision → one transaction → outbox → platforms.
+
+Every event is decided and stored in one unit of work, together with the effects it
+causes (the outbox) and, when the platform gave one, its event id (duplicates have no
+effect). Delivery happens afterwards, from the outbox, with retries: a crash between the
+two loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+
+from bot.adapter import ChatAdapter, DeliveryError
+from conversations import payloads
+from conversations.context import Context
+from conversations.decision import Decision
+from conversations.effects import (
+    EditMessage,
+    Effect,
+    Notice,
+    PostToChannel,
+    SendPrivate,
+    UploadPicture,
+)
+from conversations.events import (
+    ButtonPress,
+    ChannelCommand,
+    Event,
+    Join,
+    PrivateCommand,
+    PrivateText,
+)
+from conversations.lifecycle import channel_command
+from conversations.private import (
+    button_press,
+    delivery_failed,
+    join,
+    private_command,
+    private_text,
+)
+from storage.outbox import OutboxItem
+from storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+MAX_ATTEMPTS = 8
+DRAIN_INTERVAL = 1.0
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_token() -> str:
+    """Short, unguessable, URL-safe: fits Telegram's 64-character deep-link payload."""
+    return secrets.token_urlsafe(12)
+
+
+def _destination(effect: Effect) -> str:
+    """Messages to one destination are delivered in the order they were decided."""
+    match effect:
+        case SendPrivate(user_id=u):
+            return f"user:{u}"
+        case PostToChannel(channel_id=c) | UploadPicture(channel_id=c):
+            return f"channel:{c}"
+        case Notice(user_id=u, channel_id=c):
+            return f"notice:{u}:{c}"
+        case EditMessage(origin=o):
+            return f"edit:{o}"
+    raise TypeError(effect)
+
+
+class Runtime:
+    """Owns the decision loop and the outbox; adapters plug in with `add_adapter`.
+
+    Lifecycle as python-telegram-bot's: `start` → … → `stop`, adapters stopped in reverse.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        default_language: str = "nl",
+        clock: Clock = system_clock,
+        tokens: Callable[[], str] = new_token,
+        drain_interval: float = DRAIN_INTERVAL,
+    ) -> None:
+        self.engine = engine
+        self.default_language = default_language
+        self.clock = clock
+        self.tokens = tokens
+        self.adapters: dict[str, ChatAdapter] = {}
+        self._decide_lock = asyncio.Lock()
+        self._drain_lock = asyncio.Lock()
+        self._drain_interval = drain_interval
+        self._drain_task: asyncio.Task | None = None
+        self._running = False
+
+    def add_adapter(self, adapter: ChatAdapter) -> None:
+        self.adapters[adapter.platform] = adapter
+
+    # --- lifecycle --------------------------------------------------------------------
+    async def start(self) -> None:
+        if self._running:
+            return
+        self._running = True
+        for adapter in self.adapters.values():
+            await adapter.start(self)
+        self._drain_task = asyncio.create_task(self._drain_forever())
+
+    async def stop(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        if self._drain_task is not None:
+            self._drain_task.cancel()
+            try:
+                await self._drain_task
+            except asyncio.CancelledError:
+                pass
+            self._drain_task = None
+        for adapter in reversed(list(self.adapters.values())):
+            await adapter.stop()
+
+    # --- inbound ----------------------------------------------------------------------
+    async def handle(self, platform: str, event: Event, *, event_id: str | None = None) -> bool:
+        """Decide and store one event; False when `event_id` was handled before."""
+        async with self._decide_lock:
+            fresh = await asyncio.to_thread(self._decide, platform, event, event_id)
+        await self.drain()
+        return fresh
+
+    def _context(self, platform: str) -> Context:
+        return Context(
+            now=self.clock(),
+            platform=platform,
+            token=self.tokens(),
+            default_language=self.default_language,
+        )
+
+    def _decide(self, platform: str, event: Event, event_id: str | None) -> bool:
+        ctx = self._context(platform)
+        with UnitOfWork(self.engine) as uow:
+            if event_id is not None and not uow.events.first_time(platform, event_id, ctx.now):
+                log.info("duplicate %s event %s ignored", platform, event_id)
+                return False
+            decision, partnership_id = self._dispatch(uow, platform, event, ctx)
+            self._store(uow, platform, partnership_id, decision)
+            uow.commit()
+        return True
+
+    def _dispatch(
+        self, uow: UnitOfWork, platform: str, event: Event, ctx: Context
+    ) -> tuple[Decision, int | None]:
+        tables = uow.tables
+        match event:
+            case ChannelCommand():
+                table = tables.by_channel(platform, event.channel_id)
+                return channel_command(table, event, ctx), _id(table)
+            case PrivateText() | PrivateCommand():
+                ids = tables.partnership_ids_for_user(platform, event.actor.user_id)
+                loaded = [t for t in (tables.by_id(i) for i in ids) if t is not None]
+                handler = private_text if isinstance(event, PrivateText) else private_command
+                return handler(loaded, event, ctx), None
+            case ButtonPress():
+                token = payloads.join_token(event.payload)
+                press = payloads.decode(event.payload)
+                if token is not None:
+                    pid = tables.partnership_id_for_token(token)
+                else:
+                    pid = press.partnership_id if press else None
+                table = tables.by_id(pid) if pid is not None else None
+                if table is not None and table.partnership.platform != platform:
+                    table = None
+                return button_press(table, event, ctx), _id(table)
+            case Join():
+                pid = tables.partnership_id_for_token(event.token)
+                table = tables.by_id(pid) if pid is not None else None
+                if table is not None and table.partnership.platform != platform:
+                    table = None
+                return join(table, event, ctx), _id(table)
+        raise TypeError(f"unknown event {event!r}")
+
+    @staticmethod
+    def _store(uow: UnitOfWork, platform: str, partnership_id: int | None,
+               decision: Decision) -> None:
+        if decision.table is not None:
+            partnership_id = uow.tables.save(decision.table).partnership.id
+        for effect in decision.effects:
+            uow.outbox.add(platform, partnership_id, effect)
+
+    # --- outbound ---------------------------------------------------------------------
+    async def _drain_forever(self) -> None:
+        while True:
+            try:
+                await self.drain()
+            except Exception:  # keep delivering whatever one bad pass did
+                log.exception("outbox drain failed")
+            await asyncio.sleep(self._drain_interval)
+
+    async def drain(self) -> int:
+        """Deliver what is due in the outbox; returns how many were delivered."""
+        delivered = 0
+        async with self._drain_lock:
+            while True:
+                items = await asyncio.to_thread(self._claim)
+                if not items:
+                    return delivered
+                deferred: dict[str, float] = {}
+                for item in items:
+                    destination = _destination(item.effect)
+                    if destination in deferred:  # keep the order behind a deferred message
+                        await asyncio.to_thread(
+                            self._retry, item, deferred[destination], "waiting for earlier"
+                        )
+                        continue
+                    delay = await self._deliver(item)
+                    if delay is None:
+                        delivered += 1
+                    else:
+                        deferred[destination] = delay
+                if deferred:
+                    return delivered
+
+    def _claim(self) -> list[OutboxItem]:
+        with UnitOfWork(self.engine) as uow:
+            # Only what this process can deliver: another process may run other platforms.
+            items = uow.outbox.claim(self.clock(), limit=50, platforms=tuple(self.adapters))
+            uow.commit()
+        return items
+
+    async def _deliver(self, item: OutboxItem) -> float | None:
+        """Send one item; None when done (sent or given up), else the retry delay."""
+        adapter = self.adapters[item.platform]
+        try:
+            await _call(adapter, item.effect)
+        except DeliveryError as raised:
+            error = raised
+        except Exception as raised:  # a bug or an outage: retry, never lose the message
+            log.exception("delivering outbox item %s failed", item.id)
+            error = DeliveryError(str(raised) or type(raised).__name__)
+        else:
+            await asyncio.to_thread(self._sent, item)
+            return None
+        delay = error.retry_after or _backoff(item.attempts)
+        if error.permanent or item.attempts + 1 >= MAX_ATTEMPTS:
+            await asyncio.to_thread(self._give_up, item, error)
+            return None
+        await asyncio.to_thread(self._retry, item, delay, error.reason)
+        return delay
+
+    def _sent(self, item: OutboxItem) -> None:
+        with UnitOfWork(self.engine) as uow:
+            uow.outbox.mark_sent(item.id, self.clock())
+            uow.commit()
+
+    def _retry(self, item: OutboxItem, delay: float, reason: str) -> None:
+        with UnitOfWork(self.engine) as uow:
+            uow.outbox.retry_later(item.id, self.clock(), delay, reason)
+            uow.commit()
+
+    def _give_up(self, item: OutboxItem, error: DeliveryError) -> None:
+        """Mark the item failed and, in the same transaction, tell the coordinators."""
+        log.warning("outbox item %s failed for good: %s", item.id, error.reason)
+        with UnitOfWork(self.engine) as uow:
+            uow.outbox.mark_failed(item.id, self.clock(), error.reason)
+            table = uow.tables.by_id(item.partnership_id) if item.partnership_id else None
+            if table is not None:
+                decision = delivery_failed(table, item.effect, error.reason, error.unreachable)
+                self._store(uow, item.platform, item.partnership_id, decision)
+            uow.commit()
+
+
+def _id(table: object) -> int | None:
+    return table.partnership.id if table is not None else None  # type: ignore[attr-defined]
+
+
+def _backoff(attempts: int) -> float:
+    return min(2.0 ** attempts, 300.0)
+
+
+async def _call(adapter: ChatAdapter, effect: Effect) -> None:
+    match effect:
+        case SendPrivate(user_id=u, message=m):
+            await adapter.send_private(u, m)
+        case PostToChannel(channel_id=c, message=m):
+            await adapter.post_to_channel(c, m)
+        case Notice(user_id=u, channel_id=c, message=m):
+            await adapter.notify(u, c, m)
+        case EditMessage(origin=o, message=m):
+            await adapter.edit_message(o, m)
+        case UploadPicture(channel_id=c, png=p, title=t):
+            await adapter.upload_picture(c, p, t)
+        case _:
+            raise TypeError(effect)
