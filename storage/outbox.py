@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,7 @@ class OutboxItem:
     attempts: int
 
 
+DUE_AT_ONCE = datetime(1970, 1, 1, tzinfo=UTC)
 _pending = sa.and_(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
 
 
@@ -42,22 +44,24 @@ class OutboxRepository:
         effect: Effect,
         now: datetime | None = None,
     ) -> int:
-        """Queue `effect`; it becomes claimable at `now` (default: the current time).
+        """Queue `effect`; call this in the transaction that makes the change it reports.
 
-        Call this in the transaction that makes the change the effect reports on.
-        Returns the new row's id (ids define the delivery order).
+        The item is claimable from `now` on; without `now` it is due at once, whatever
+        clock the claimer uses (`created_at` then records the wall clock). Returns the
+        new row's id; ids define the delivery order.
         """
         kind, payload = effect_to_json(effect)
-        when = now if now is not None else datetime.now(UTC)
+        created = now if now is not None else datetime.now(UTC)
+        due = now if now is not None else DUE_AT_ONCE
         result = self.session.execute(
             sa.insert(OutboxRow.__table__).values(
                 platform=platform,
                 partnership_id=partnership_id,
                 kind=kind,
                 payload=payload,
-                created_at=when,
+                created_at=created,
                 attempts=0,
-                next_attempt_at=when,
+                next_attempt_at=due,
             )
         )
         return int(result.inserted_primary_key[0])
@@ -67,7 +71,7 @@ class OutboxRepository:
         now: datetime,
         limit: int,
         lease_seconds: float = 60,
-        platforms: tuple[str, ...] | None = None,
+        platforms: Collection[str] | None = None,
     ) -> list[OutboxItem]:
         """Pending items due at `now`, oldest first, leased for `lease_seconds`.
 
@@ -86,7 +90,7 @@ class OutboxRepository:
                 OutboxRow.attempts,
             )
             .where(_pending, OutboxRow.next_attempt_at <= now)
-            .where(sa.true() if platforms is None else OutboxRow.platform.in_(platforms))
+            .where(sa.true() if platforms is None else OutboxRow.platform.in_(list(platforms)))
             .order_by(OutboxRow.id)
             .limit(limit)
         )

@@ -58,7 +58,8 @@ def test_add_is_part_of_the_transaction(engine: Engine) -> None:
         uow.outbox.add("telegram", None, PostToChannel("-100", Message(("hoi",))))
         uow.commit()
     assert pending(engine) == 1
-    items = claim(engine, now=T0 + timedelta(days=36500))  # default `now` is the clock
+    # Without `now` an item is due at once, even for a claimer with a clock in the past.
+    items = claim(engine, now=T0 - timedelta(days=3650))
     assert [i.platform for i in items] == ["telegram"]
 
 
@@ -148,3 +149,17 @@ def test_concurrent_claims_never_share_items(engine: Engine) -> None:
 def test_zero_limit(engine: Engine, limit: int) -> None:
     fill(engine, 1)
     assert claim(engine, limit=limit) == []
+
+
+def test_claim_only_the_platforms_asked_for(engine: Engine) -> None:
+    with UnitOfWork(engine) as uow:
+        slack = uow.outbox.add("slack", None, effect(1), now=T0)
+        telegram = uow.outbox.add("telegram", None, effect(2), now=T0)
+        local = uow.outbox.add("local", None, effect(3), now=T0)
+        uow.commit()
+    with UnitOfWork(engine) as uow:
+        items = uow.outbox.claim(T0, 10, platforms=("telegram", "local"))
+        assert uow.outbox.claim(T0, 10, platforms=()) == []
+        uow.commit()
+    assert [i.id for i in items] == [telegram, local]
+    assert [i.id for i in claim(engine)] == [slack]
