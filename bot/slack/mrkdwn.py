@@ -1,0 +1,157 @@
+"""Neutral markup → Slack mrkdwn, with every piece of user text escaped.
+
+Slack's own rule: replace `&`, `<` and `>` with entities and nothing typed by a user can
+become a mention (`<!channel>`, `<@U…>`) or a link. Bold becomes `*…*`, italic `_…_`,
+a mention `<@U…>`. Long texts are cut into pieces of at most `limit` characters at line
+boundaries (at word boundaries inside a very long line), each piece well-formed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+
+from bot.render.markup import Span, parse
+
+SECTION_LIMIT = 3000
+_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+_WORDS = re.compile(r"\S+\s*|\s+")
+
+
+def escape(text: str) -> str:
+    """Text that Slack shows literally: the three control characters as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _wrap(inner: str, marker: str) -> str:
+    """`*inner*` with the surrounding whitespace kept outside the markers (Slack needs it)."""
+    stripped = inner.strip()
+    if not stripped:
+        return inner
+    lead = inner[: len(inner) - len(inner.lstrip())]
+    trail = inner[len(inner.rstrip()) :]
+    return f"{lead}{marker}{stripped}{marker}{trail}"
+
+
+def _plain(spans: Iterable[Span]) -> str:
+    out = []
+    for mention, group in groupby(spans, key=lambda s: s.mention):
+        text = "".join(s.text for s in group)
+        if mention and _USER_ID.match(mention):
+            out.append(f"<@{mention}>")
+        else:
+            out.append(escape(text))
+    return "".join(out)
+
+
+def _italic(spans: Iterable[Span]) -> str:
+    return "".join(
+        _wrap(_plain(group), "_") if italic else _plain(group)
+        for italic, group in groupby(spans, key=lambda s: s.italic)
+    )
+
+
+def spans_to_mrkdwn(spans: Iterable[Span], *, formatting: bool = True) -> str:
+    """One line of spans as mrkdwn. Runs of the same style share one pair of markers."""
+    spans = list(spans)
+    if not formatting:
+        return _plain(spans)
+    return "".join(
+        _wrap(_italic(group), "*") if bold else _italic(group)
+        for bold, group in groupby(spans, key=lambda s: s.bold)
+    )
+
+
+def _lines(spans: list[Span]) -> list[list[Span]]:
+    """Spans split at newlines, so no marker pair ever spans two lines."""
+    lines: list[list[Span]] = [[]]
+    for span in spans:
+        parts = span.text.split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                lines.append([])
+            if part:
+                lines[-1].append(Span(part, span.bold, span.italic, span.mention))
+    return lines
+
+
+def _words(line: list[Span], limit: int) -> Iterator[Span]:
+    """The line's spans cut into words (and words longer than a piece into chunks)."""
+    chunk = max(1, limit // 6)  # escaping may grow text up to five-fold, plus markers
+    for span in line:
+        if span.mention:
+            yield span
+            continue
+        for word in _WORDS.findall(span.text):
+            for i in range(0, len(word), chunk):
+                yield Span(word[i : i + chunk], span.bold, span.italic)
+
+
+def _fit_line(line: list[Span], limit: int) -> list[list[Span]]:
+    """A line as one or more runs of spans whose mrkdwn has at most `limit` characters."""
+    if len(spans_to_mrkdwn(line)) <= limit:
+        return [line]
+    pieces: list[list[Span]] = []
+    current: list[Span] = []
+    for word in _words(line, limit):
+        if current and len(spans_to_mrkdwn([*current, word])) > limit:
+            pieces.append(current)
+            current = [Span(word.text.lstrip(), word.bold, word.italic, word.mention)]
+        else:
+            current.append(word)
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Lines of spans that fit in one Block Kit text field."""
+
+    lines: tuple[tuple[Span, ...], ...]
+
+    @property
+    def mrkdwn(self) -> str:
+        return "\n".join(spans_to_mrkdwn(line).rstrip() for line in self.lines)
+
+    @property
+    def plain(self) -> str:
+        """The fallback `text`: no styling, but escaped and with real mentions."""
+        return "\n".join(spans_to_mrkdwn(line, formatting=False).rstrip()
+                         for line in self.lines)
+
+
+def split(markup: str, limit: int = SECTION_LIMIT) -> list[Piece]:
+    """Neutral markup as pieces whose mrkdwn has at most `limit` characters, in order.
+
+    Usually one piece; more only when the text itself is longer than `limit`. Pieces
+    break between lines where possible, else between words, so that every piece is
+    well-formed (markers closed, entities and mentions whole) and nothing is lost.
+    """
+    out: list[Piece] = []
+    current: list[tuple[Span, ...]] = []
+    size = 0
+    for line in _lines(parse(markup)):
+        for run in _fit_line(line, limit):
+            length = len(spans_to_mrkdwn(run).rstrip())
+            extra = length + (1 if current else 0)
+            if current and size + extra > limit:
+                out.append(Piece(tuple(current)))
+                current, size = [tuple(run)], length
+            else:
+                current.append(tuple(run))
+                size += extra
+    if current:
+        out.append(Piece(tuple(current)))
+    return [piece for piece in out if piece.mrkdwn.strip()]
+
+
+def to_mrkdwn(markup: str, *, limit: int = SECTION_LIMIT) -> list[str]:
+    return [piece.mrkdwn for piece in split(markup, limit)]
+
+
+def to_plain(markup: str) -> str:
+    """The whole markup as fallback text: escaped, mentions kept, no styling."""
+    return "\n".join(piece.plain for piece in split(markup, 10**9))
