@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy.engine import Engine
 
 from bot.adapter import ChatAdapter, DeliveryError
+from bot.home import home_message
 from conversations import payloads
 from conversations.context import Context
 from conversations.decision import Decision
@@ -37,6 +38,7 @@ from conversations.events import (
     PrivateText,
 )
 from conversations.lifecycle import channel_command
+from conversations.messages import Message
 from conversations.private import (
     button_press,
     delivery_failed,
@@ -44,6 +46,7 @@ from conversations.private import (
     private_command,
     private_text,
 )
+from conversations.texts import Texts
 from storage.outbox import OutboxItem
 from storage.unit_of_work import UnitOfWork
 
@@ -61,20 +64,6 @@ def system_clock() -> datetime:
 def new_token() -> str:
     """Short, unguessable, URL-safe: fits Telegram's 64-character deep-link payload."""
     return secrets.token_urlsafe(12)
-
-
-def _destination(effect: Effect) -> str:
-    """Messages to one destination are delivered in the order they were decided."""
-    match effect:
-        case SendPrivate(user_id=u):
-            return f"user:{u}"
-        case PostToChannel(channel_id=c) | UploadPicture(channel_id=c):
-            return f"channel:{c}"
-        case Notice(user_id=u, channel_id=c):
-            return f"notice:{u}:{c}"
-        case EditMessage(origin=o):
-            return f"edit:{o}"
-    raise TypeError(effect)
 
 
 class Runtime:
@@ -196,6 +185,16 @@ class Runtime:
         for effect in decision.effects:
             uow.outbox.add(platform, partnership_id, effect)
 
+    async def home(self, platform: str, user_id: str) -> Message:
+        """A person's home page (Slack App Home): see `bot.home`. Reads, changes nothing."""
+        return await asyncio.to_thread(self._home, platform, user_id)
+
+    def _home(self, platform: str, user_id: str) -> Message:
+        with UnitOfWork(self.engine) as uow:
+            ids = uow.tables.partnership_ids_for_user(platform, user_id)
+            tables = [t for t in (uow.tables.by_id(i) for i in ids) if t is not None]
+        return home_message(tables, user_id, Texts(self.default_language, platform))
+
     # --- outbound ---------------------------------------------------------------------
     async def _drain_forever(self) -> None:
         while True:
@@ -206,28 +205,17 @@ class Runtime:
             await asyncio.sleep(self._drain_interval)
 
     async def drain(self) -> int:
-        """Deliver what is due in the outbox; returns how many were delivered."""
+        """Deliver what is due in the outbox; returns how many were delivered.
+
+        A claim holds at most the oldest undelivered item per destination, so a message
+        that has to wait (rate limit, outage) keeps the ones behind it waiting too.
+        """
         delivered = 0
         async with self._drain_lock:
-            while True:
-                items = await asyncio.to_thread(self._claim)
-                if not items:
-                    return delivered
-                deferred: dict[str, float] = {}
+            while items := await asyncio.to_thread(self._claim):
                 for item in items:
-                    destination = _destination(item.effect)
-                    if destination in deferred:  # keep the order behind a deferred message
-                        await asyncio.to_thread(
-                            self._retry, item, deferred[destination], "waiting for earlier"
-                        )
-                        continue
-                    delay = await self._deliver(item)
-                    if delay is None:
-                        delivered += 1
-                    else:
-                        deferred[destination] = delay
-                if deferred:
-                    return delivered
+                    delivered += await self._deliver(item)
+        return delivered
 
     def _claim(self) -> list[OutboxItem]:
         with UnitOfWork(self.engine) as uow:
@@ -236,8 +224,8 @@ class Runtime:
             uow.commit()
         return items
 
-    async def _deliver(self, item: OutboxItem) -> float | None:
-        """Send one item; None when done (sent or given up), else the retry delay."""
+    async def _deliver(self, item: OutboxItem) -> bool:
+        """Send one item; True when it was delivered."""
         adapter = self.adapters[item.platform]
         try:
             await _call(adapter, item.effect)
@@ -248,13 +236,13 @@ class Runtime:
             error = DeliveryError(str(raised) or type(raised).__name__)
         else:
             await asyncio.to_thread(self._sent, item)
-            return None
-        delay = error.retry_after or _backoff(item.attempts)
+            return True
         if error.permanent or item.attempts + 1 >= MAX_ATTEMPTS:
             await asyncio.to_thread(self._give_up, item, error)
-            return None
-        await asyncio.to_thread(self._retry, item, delay, error.reason)
-        return delay
+        else:
+            delay = error.retry_after or _backoff(item.attempts)
+            await asyncio.to_thread(self._retry, item, delay, error.reason)
+        return False
 
     def _sent(self, item: OutboxItem) -> None:
         with UnitOfWork(self.engine) as uow:

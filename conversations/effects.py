@@ -14,6 +14,11 @@ class SendPrivate:
     user_id: str
     message: Message
 
+    @property
+    def destination(self) -> str:
+        """Effects to one destination are delivered in the order they were decided."""
+        return f"user:{self.user_id}"
+
 
 @dataclass(frozen=True)
 class PostToChannel:
@@ -21,6 +26,10 @@ class PostToChannel:
 
     channel_id: str
     message: Message
+
+    @property
+    def destination(self) -> str:
+        return f"channel:{self.channel_id}"
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,10 @@ class Notice:
     channel_id: str
     message: Message
 
+    @property
+    def destination(self) -> str:
+        return f"notice:{self.user_id}:{self.channel_id}"
+
 
 @dataclass(frozen=True)
 class EditMessage:
@@ -38,6 +51,10 @@ class EditMessage:
 
     origin: str
     message: Message
+
+    @property
+    def destination(self) -> str:
+        return f"edit:{self.origin}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,10 @@ class UploadPicture:
     channel_id: str
     png: bytes
     title: str
+
+    @property
+    def destination(self) -> str:
+        return f"channel:{self.channel_id}"
 
 
 Effect = SendPrivate | PostToChannel | Notice | EditMessage | UploadPicture

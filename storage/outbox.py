@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from conversations.effects import Effect
 from storage.schema import OutboxRow
@@ -58,6 +58,7 @@ class OutboxRepository:
                 platform=platform,
                 partnership_id=partnership_id,
                 kind=kind,
+                destination=effect.destination,
                 payload=payload,
                 created_at=created,
                 attempts=0,
@@ -78,8 +79,21 @@ class OutboxRepository:
         Their next attempt moves to ``now + lease`` so that no other process takes them
         while they are being sent; on PostgreSQL the rows are selected ``FOR UPDATE SKIP
         LOCKED`` so that concurrent claims never return the same item. `platforms`
-        limits the claim to what the calling process can deliver.
+        limits the claim to what the calling process can deliver. An item waits while an
+        earlier one to the same destination is still undelivered, so a retried message is
+        never overtaken by a later one.
         """
+        earlier = aliased(OutboxRow)
+        blocked = (
+            sa.select(earlier.id)
+            .where(
+                earlier.destination == OutboxRow.destination,
+                earlier.id < OutboxRow.id,
+                earlier.sent_at.is_(None),
+                earlier.failed_at.is_(None),
+            )
+            .exists()
+        )
         stmt = (
             sa.select(
                 OutboxRow.id,
@@ -89,7 +103,7 @@ class OutboxRepository:
                 OutboxRow.payload,
                 OutboxRow.attempts,
             )
-            .where(_pending, OutboxRow.next_attempt_at <= now)
+            .where(_pending, OutboxRow.next_attempt_at <= now, ~blocked)
             .where(sa.true() if platforms is None else OutboxRow.platform.in_(list(platforms)))
             .order_by(OutboxRow.id)
             .limit(limit)

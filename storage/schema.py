@@ -132,7 +132,10 @@ class ProcessedEventRow(Base):
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids are never reused: delivery order
+    __table_args__ = (
+        sa.Index("ix_outbox_destination", "destination", "id"),
+        {"sqlite_autoincrement": True},  # ids are never reused: delivery order
+    )
 
     id: Mapped[int] = mapped_column(
         sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True
@@ -140,6 +143,8 @@ class OutboxRow(Base):
     platform: Mapped[str] = mapped_column(sa.String(32))
     partnership_id: Mapped[int | None]
     kind: Mapped[str] = mapped_column(sa.String(64))
+    # Where it goes (a user, a channel, a message): one destination's items go in id order.
+    destination: Mapped[str] = mapped_column(sa.String(300))
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)

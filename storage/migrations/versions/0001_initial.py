@@ -122,6 +122,7 @@ def upgrade() -> None:
         sa.Column("platform", sa.String(32), nullable=False),
         sa.Column("partnership_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(64), nullable=False),
+        sa.Column("destination", sa.String(300), nullable=False),
         sa.Column("payload", JSON, nullable=False),
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
@@ -132,9 +133,11 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
+    op.create_index("ix_outbox_destination", "outbox", ["destination", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_destination", table_name="outbox")
     op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")
     op.drop_table("outbox")
     op.drop_table("processed_events")

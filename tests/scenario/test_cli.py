@@ -1,0 +1,68 @@
+"""The `optafel` command line as a newcomer uses it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.local.adapter import LocalAdapter
+from bot.local.console import run_console
+from bot.local.session import LocalSession
+from bot.runtime import Runtime
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["demo"], ["migrate"]])
+def test_every_command_has_help(command):
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+@pytest.mark.parametrize("language,parts", [
+    ("en", ["Matches", "Open needs", "Unused offers", "Watch the balance", "To talk about",
+            "3 of 3 partners took part", "private to Anna", "Still waiting for: Chris"]),
+    ("nl", ["Matches", "Open behoeften", "Onbenut aanbod", "Let op de balans",
+            "Om over te praten", "3 van de 3 partners", "private to Bram"]),
+])
+def test_demo_plays_a_round_whose_reveal_has_every_part(language, parts):
+    result = CliRunner().invoke(main, ["demo", "--language", language])
+    assert result.exit_code == 0, result.output
+    for part in parts:
+        assert part in result.output, part
+
+
+def test_migrate_creates_the_database(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    result = CliRunner().invoke(main, ["migrate"])
+    assert result.exit_code == 0 and "up to date" in result.output
+    tables = {r[0] for r in sqlite3.connect(tmp_path / "x.db").execute(
+        "select name from sqlite_master where type='table'")}
+    assert {"partnerships", "members", "rounds", "interviews", "outbox"} <= tables
+
+
+def test_bad_configuration_gets_a_clear_message(monkeypatch):
+    monkeypatch.setenv("OPTAFEL_LANGUAGE", "fr")
+    result = CliRunner().invoke(main, ["migrate"])
+    assert result.exit_code != 0 and "OPTAFEL_LANGUAGE" in result.output
+
+
+async def test_the_terminal_lets_one_person_play_every_role(engine, capsys):
+    runtime = Runtime(engine, default_language="en", drain_interval=3600)
+    adapter = LocalAdapter()
+    runtime.add_adapter(adapter)
+    session = LocalSession(runtime, adapter)
+    await runtime.start()
+    lines = iter(["/as dewi", "/setup", "/as anna", "/as dewi", "/partners @anna", "/round", "/as anna",
+                  "/dm", "#1", "Gemeente", "hello there", "/status", "/channel", "not a command",
+                  "#999", "/quit"])
+    await run_console(session, read=lambda prompt: next(lines))
+    await runtime.stop()
+    inbox = adapter.inbox("anna")
+    assert "Which organisation" in inbox[1].text  # #1 pressed "Let's start"
+    assert "you are at step 4 of 11" in inbox[-1].text  # /status in private
+    out = capsys.readouterr()
+    assert "only listens to commands" in out.out and "there is no button 999" in out.err

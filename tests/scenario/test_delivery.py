@@ -1,0 +1,98 @@
+"""A failed platform call never loses a message and never crashes the bot."""
+
+from __future__ import annotations
+
+from bot.adapter import DeliveryError
+from bot.local.adapter import LocalAdapter
+from bot.local.session import LocalSession
+from bot.runtime import Runtime
+from conversations.messages import Message
+
+from .conftest import FakeClock
+
+
+class FlakyPlatform(LocalAdapter):
+    """The local platform, but the next calls to a user or channel fail as told."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: dict[str, list[Exception]] = {}
+
+    def fail(self, place: str, *errors: Exception) -> None:
+        self.failures.setdefault(place, []).extend(errors)
+
+    def _maybe_fail(self, place: str) -> None:
+        if self.failures.get(place):
+            raise self.failures[place].pop(0)
+
+    async def send_private(self, user_id: str, message: Message) -> None:
+        self._maybe_fail(f"dm:{user_id}")
+        await super().send_private(user_id, message)
+
+    async def post_to_channel(self, channel_id: str, message: Message) -> None:
+        self._maybe_fail(f"#{channel_id}")
+        await super().post_to_channel(channel_id, message)
+
+
+async def start(engine, clock) -> tuple[Runtime, FlakyPlatform, LocalSession]:
+    runtime = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)
+    platform = FlakyPlatform()
+    runtime.add_adapter(platform)
+    await runtime.start()
+    session = LocalSession(runtime, platform)
+    await session.command("Dewi", "/setup")
+    await session.command("Dewi", "/partners @Anna @Bram")
+    return runtime, platform, session
+
+
+async def test_a_rate_limited_message_is_delivered_later_and_in_order(engine):
+    clock = FakeClock()
+    runtime, platform, s = await start(engine, clock)
+    platform.fail("dm:anna", DeliveryError("ratelimited", retry_after=30))
+    await s.command("Dewi", "/round")
+    assert platform.inbox("anna") == [] and len(platform.inbox("bram")) == 1
+    await s.say("Anna", "hello")  # its reply must not overtake the welcome
+    assert platform.inbox("anna") == []
+    clock.advance(seconds=31)
+    await runtime.drain()
+    texts = [m.text for m in platform.inbox("anna")]
+    assert texts[0].startswith("Welcome to Op Tafel") and "Let's start" in texts[1]
+    await runtime.stop()
+
+
+async def test_an_outage_is_retried_until_it_is_over(engine):
+    clock = FakeClock()
+    runtime, platform, s = await start(engine, clock)
+    platform.fail("#tafel", ConnectionError("network down"), ConnectionError("still down"))
+    await s.command("Dewi", "/round")
+    assert not any("Round 1 has started" in m.text for m in platform.channel("tafel"))
+    for _ in range(3):
+        clock.advance(seconds=60)
+        await runtime.drain()
+    assert sum("Round 1 has started" in m.text for m in platform.channel("tafel")) == 1
+    await runtime.stop()
+
+
+async def test_a_partner_who_blocked_the_bot_is_shown_unreachable(engine):
+    clock = FakeClock()
+    runtime, platform, s = await start(engine, clock)
+    platform.fail("dm:bram", DeliveryError("bot was blocked by the user", permanent=True,
+                                           unreachable=True))
+    await s.command("Dewi", "/round")
+    told = platform.inbox("dewi")[-1].text
+    assert "couldn't write to Bram privately" in told and "blocked" in told
+    await s.command("Dewi", "/status")
+    assert "Bram: not started yet — I can't reach them privately" in platform.notices("dewi")[-1].text
+    await s.say("Bram", "I'm back")  # writing to the bot makes Bram reachable again
+    await s.command("Dewi", "/status")
+    assert "can't reach" not in platform.notices("dewi")[-1].text
+    await runtime.stop()
+
+
+async def test_a_channel_the_bot_cannot_post_in_is_reported_to_the_coordinators(engine):
+    clock = FakeClock()
+    runtime, platform, s = await start(engine, clock)
+    platform.fail("#tafel", DeliveryError("not_in_channel", permanent=True))
+    await s.command("Dewi", "/round")
+    assert "couldn't post in the channel of Tafel (not_in_channel)" in platform.inbox("dewi")[-1].text
+    await runtime.stop()
