@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.fakes.slack_api import FakeSlackApi
+from tests.slack.workspace import CHANNEL_ID, CHANNEL_NAME, Workspace
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
                    "all_proxy")
@@ -27,3 +28,17 @@ async def slack_api() -> AsyncIterator[FakeSlackApi]:
         yield fake
     finally:
         await fake.stop()
+
+
+@pytest.fixture
+async def workspace(slack_api: FakeSlackApi, database_url: str,
+                    monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Workspace]:
+    """Our app, started as `optafel run` starts it, in HTTP mode against the fake."""
+    for name in ("SLACK_APP_TOKEN", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    slack_api.add_channel(CHANNEL_ID, CHANNEL_NAME, [])
+    ws = await Workspace.start(slack_api, database_url)
+    try:
+        yield ws
+    finally:
+        await ws.stop()

@@ -1,0 +1,217 @@
+"""The Slack adapter: slack-bolt's AsyncApp in, Block Kit out.
+
+Two connection modes: HTTP (`POST /slack/events` on the shared listener; Bolt verifies
+every request's signature with the signing secret and answers 401 otherwise) and Socket
+Mode (when an app-level token is configured). Outbound, messages are rendered by
+`bot.slack.render` and sent with the Web API; 429s are retried by slack_sdk after their
+`Retry-After`, and whatever still fails becomes a `DeliveryError` for the runtime.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapter import ChatAdapter, DeliveryError
+from bot.http import HttpListener
+from bot.slack.directory import Directory
+from bot.slack.errors import delivery_error
+from bot.slack.inbound import PLATFORM, Inbound
+from bot.slack.render import SlackMessage, render, render_home
+from conversations.messages import Message
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from bot.config import Settings
+    from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+DEFAULT_API_URL = "https://slack.com/api/"
+RATE_LIMIT_RETRIES = 3
+PICTURE_NAME = "optafel.png"
+
+
+def api_base(url: str | None) -> str:
+    """slack_sdk joins method names straight onto the base URL: it must end with '/'."""
+    url = url or DEFAULT_API_URL
+    return url if url.endswith("/") else url + "/"
+
+
+class SlackAdapter(ChatAdapter):
+    platform = PLATFORM
+
+    def __init__(self, *, bot_token: str, signing_secret: str | None = None,
+                 app_token: str | None = None, api_url: str | None = None,
+                 listener: HttpListener | None = None) -> None:
+        if not app_token and not signing_secret:
+            raise ValueError("Slack in HTTP mode needs SLACK_SIGNING_SECRET "
+                             "(or set SLACK_APP_TOKEN for Socket Mode)")
+        if not app_token and listener is None:
+            raise ValueError("Slack in HTTP mode needs the HTTP listener")
+        self.client = AsyncWebClient(
+            token=bot_token,
+            base_url=api_base(api_url),
+            retry_handlers=[AsyncConnectionErrorRetryHandler(),
+                            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)],
+        )
+        self.signing_secret = signing_secret
+        self.app_token = app_token
+        self.directory = Directory(self.client)
+        self.inbound = Inbound(self.directory, self.publish_home)
+        self.app: AsyncApp | None = None
+        self.runtime: Runtime | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._ims: dict[str, str] = {}  # user id → DM channel id
+        self._progress: dict[tuple[str, int], int] = {}  # parts of a split message sent
+        if not app_token and listener is not None:
+            listener.add_route("POST", EVENTS_PATH, self._http)
+
+    @property
+    def mode(self) -> str:
+        return "socket" if self.app_token else "http"
+
+    # --- lifecycle --------------------------------------------------------------------
+    async def start(self, runtime: Runtime) -> None:
+        if self.app is not None:
+            return
+        auth = await self.client.auth_test()
+        self.directory.bot_user_id = auth.get("user_id")
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=self.signing_secret or "",
+            name="optafel",
+            process_before_response=False,
+        )
+        self.inbound.register(self.app)
+        self.runtime = runtime
+        self.inbound.runtime = runtime
+        if self.app_token:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.app, self.app_token)
+            await self._socket.connect_async()
+        log.info("Slack connected as %s (%s mode)", auth.get("user_id"), self.mode)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        await self.inbound.settle()
+        self.inbound.runtime = None
+        self.runtime = None
+        self.app = None
+
+    async def _http(self, request: web.Request) -> web.StreamResponse:
+        if self.app is None:
+            return web.Response(status=503, text="starting")
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    # --- outbound ---------------------------------------------------------------------
+    async def _im(self, user_id: str) -> str:
+        channel = self._ims.get(user_id)
+        if channel is None:
+            opened = await self.client.conversations_open(users=user_id)
+            channel = opened["channel"]["id"]
+            self._ims[user_id] = channel
+        return channel
+
+    async def _post(self, channel: str, parts: list[SlackMessage], *,
+                    user: str | None = None) -> None:
+        """Post the parts in order. After a failure, a retry resumes where it stopped."""
+        key = (f"{channel}:{user or ''}", hash(tuple(p.text for p in parts)))
+        done = self._progress.get(key, 0)
+        for n, part in enumerate(parts[done:], start=done):
+            if user is None:
+                await self.client.chat_postMessage(channel=channel, **part.payload())
+            else:
+                await self.client.chat_postEphemeral(channel=channel, user=user,
+                                                     **part.payload())
+            self._progress[key] = n + 1
+        self._progress.pop(key, None)
+
+    async def send_private(self, user_id: str, message: Message) -> None:
+        try:
+            await self._post(await self._im(user_id), render(message))
+        except Exception as error:
+            raise _translate(error, private=True) from error
+
+    async def post_to_channel(self, channel_id: str, message: Message) -> None:
+        try:
+            await self._post(channel_id, render(message))
+        except Exception as error:
+            raise _translate(error) from error
+
+    async def notify(self, user_id: str, channel_id: str, message: Message) -> None:
+        """Ephemeral in the channel; privately when Slack cannot show it there."""
+        try:
+            await self._post(channel_id, render(message), user=user_id)
+        except Exception as error:
+            failure = _translate(error)
+            if not failure.permanent:
+                raise failure from error
+            log.info("ephemeral in %s failed (%s); sending privately", channel_id,
+                     failure.reason)
+            await self.send_private(user_id, message)
+
+    async def edit_message(self, origin: str, message: Message) -> None:
+        channel, _, ts = origin.partition(":")
+        if not channel or not ts:
+            raise DeliveryError(f"not a Slack message: {origin!r}", permanent=True)
+        parts = render(message)
+        if not parts:
+            return
+        try:
+            await self.client.chat_update(channel=channel, ts=ts, **parts[0].payload())
+            if parts[1:]:
+                await self._post(channel, parts[1:])
+        except Exception as error:
+            raise _translate(error) from error
+
+    async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
+        try:
+            await self.client.files_upload_v2(channel=channel_id, content=png,
+                                              filename=PICTURE_NAME, title=title)
+        except Exception as error:
+            raise _translate(error) from error
+
+    async def publish_home(self, user_id: str) -> None:
+        """Show the person's App Home: partnerships, open interviews, round status."""
+        if self.runtime is None:
+            return
+        message = await self.runtime.home(PLATFORM, user_id)
+        await self.client.views_publish(user_id=user_id, view=render_home(message))
+
+
+def _translate(error: Exception, *, private: bool = False) -> DeliveryError:
+    """Any failure of a Web API call as a DeliveryError (unknown ones: retry later)."""
+    if isinstance(error, DeliveryError):
+        return error
+    try:
+        return delivery_error(error, private=private)
+    except Exception:
+        log.exception("unexpected error talking to Slack")
+        return DeliveryError(f"Slack: {type(error).__name__}: {error}")
+
+
+def build_adapter(settings: Settings, listener: HttpListener) -> SlackAdapter:
+    """The composition root's hook (`bot.bootstrap.platform_adapters`)."""
+    return SlackAdapter(
+        bot_token=settings.slack_bot_token or "",
+        signing_secret=settings.slack_signing_secret,
+        app_token=settings.slack_app_token,
+        api_url=settings.slack_api_url,
+        listener=listener,
+    )
+
