@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from bot.adapter import ChatAdapter, DeliveryError
 from bot.home import home_message
@@ -122,7 +123,12 @@ class Runtime:
     async def handle(self, platform: str, event: Event, *, event_id: str | None = None) -> bool:
         """Decide and store one event; False when `event_id` was handled before."""
         async with self._decide_lock:
-            fresh = await asyncio.to_thread(self._decide, platform, event, event_id)
+            try:
+                fresh = await asyncio.to_thread(self._decide, platform, event, event_id)
+            except IntegrityError:
+                # Another process created the same row first (two `setup`s in one new
+                # channel on PostgreSQL): decide again, now seeing what it stored.
+                fresh = await asyncio.to_thread(self._decide, platform, event, event_id)
         await self.drain()
         return fresh
 

@@ -212,3 +212,48 @@ async def test_partnership_language_is_chosen_per_partnership(engine, clock, lan
     assert started.adapter.inbox("anna")[0].text.startswith(expected)
     assert isinstance(started.runtime, Runtime)
     await started.runtime.stop()
+
+
+async def test_two_setups_at_once_make_one_partnership(engine, clock):
+    import asyncio
+
+    a = await start_local(engine, clock)
+    b = await start_local(engine, clock)
+    first = ChannelCommand("tafel", "Tafel", Person("dewi", "Dewi"), "setup")
+    second = ChannelCommand("tafel", "Tafel", Person("bram", "Bram"), "setup")
+    await asyncio.gather(a.runtime.handle("local", first), b.runtime.handle("local", second))
+    posts = a.adapter.channel("tafel") + b.adapter.channel("tafel")
+    notices = a.adapter.notices("bram") + b.adapter.notices("dewi") + a.adapter.notices(
+        "dewi") + b.adapter.notices("bram")
+    assert len(posts) == 1 and len(notices) == 1 and "already set up" in notices[0].text
+    await a.runtime.stop()
+    await b.runtime.stop()
+
+
+async def test_the_last_partner_seals_while_the_coordinator_reveals(engine, clock):
+    """Whichever wins, nothing is lost: the seal is in the reveal, or the reveal waits."""
+    import asyncio
+
+    from conversations.events import ButtonPress
+
+    a = await start_local(engine, clock)
+    await setup_round(a, "Anna", "Bram")
+    await answer_everything(a.session, "Anna", "Municipality")
+    await answer_everything(a.session, "Bram", "Welfare", seal=False)
+    seal = a.session.last_with_buttons("Bram").button("Seal my answers")
+    b = await start_local(engine, clock)
+    await asyncio.gather(
+        a.runtime.handle("local", ButtonPress(Person("bram", "Bram"), seal.payload)),
+        b.runtime.handle("local", ChannelCommand("tafel", "Tafel", Person("dewi", "Dewi"),
+                                                 "reveal")),
+    )
+    reveals = [m.text for m in a.adapter.channel("tafel") + b.adapter.channel("tafel")
+               if "On the table" in m.text]
+    sealed = any("answers are sealed" in m.text for m in a.adapter.inbox("bram"))
+    if reveals:
+        assert sealed and "Welfare" in reveals[0] and "2 of 2" in reveals[0]
+    else:
+        assert sealed
+        assert "Still waiting for: Bram" in b.adapter.notices("dewi")[-1].text
+    await a.runtime.stop()
+    await b.runtime.stop()
