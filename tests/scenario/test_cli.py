@@ -56,9 +56,9 @@ async def test_the_terminal_lets_one_person_play_every_role(engine, capsys):
     runtime.add_adapter(adapter)
     session = LocalSession(runtime, adapter)
     await runtime.start()
-    lines = iter(["/as dewi", "/setup", "/as anna", "/as dewi", "/partners @anna", "/round", "/as anna",
-                  "/dm", "#1", "Gemeente", "hello there", "/status", "/channel", "not a command",
-                  "#999", "/quit"])
+    lines = iter(["/as dewi", "/setup", "/as anna", "/as dewi", "/partners @anna", "/round",
+                  "/as anna", "/dm", "#1", "Gemeente", "hello there", "/status", "/channel",
+                  "not a command", "#999", "/quit"])
     await run_console(session, read=lambda prompt: next(lines))
     await runtime.stop()
     inbox = adapter.inbox("anna")

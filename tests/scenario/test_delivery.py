@@ -82,7 +82,8 @@ async def test_a_partner_who_blocked_the_bot_is_shown_unreachable(engine):
     told = platform.inbox("dewi")[-1].text
     assert "couldn't write to Bram privately" in told and "blocked" in told
     await s.command("Dewi", "/status")
-    assert "Bram: not started yet — I can't reach them privately" in platform.notices("dewi")[-1].text
+    status = platform.notices("dewi")[-1].text
+    assert "Bram: not started yet — I can't reach them privately" in status
     await s.say("Bram", "I'm back")  # writing to the bot makes Bram reachable again
     await s.command("Dewi", "/status")
     assert "can't reach" not in platform.notices("dewi")[-1].text
@@ -94,5 +95,6 @@ async def test_a_channel_the_bot_cannot_post_in_is_reported_to_the_coordinators(
     runtime, platform, s = await start(engine, clock)
     platform.fail("#tafel", DeliveryError("not_in_channel", permanent=True))
     await s.command("Dewi", "/round")
-    assert "couldn't post in the channel of Tafel (not_in_channel)" in platform.inbox("dewi")[-1].text
+    told = platform.inbox("dewi")[-1].text
+    assert "couldn't post in the channel of Tafel (not_in_channel)" in told
     await runtime.stop()
