@@ -238,8 +238,11 @@ class Runtime:
         except DeliveryError as raised:
             error = raised
         except Exception as raised:  # a bug or an outage: retry, never lose the message
-            log.exception("delivering outbox item %s failed", item.id)
-            error = DeliveryError(str(raised) or type(raised).__name__)
+            # Only the type: an exception's text may quote the message, and logs and
+            # coordinator notices must never show one partner's answers to anyone else.
+            log.warning("delivering outbox item %s failed: %s", item.id, type(raised).__name__)
+            log.debug("delivery failure detail", exc_info=True)
+            error = DeliveryError(type(raised).__name__)
         else:
             await asyncio.to_thread(self._sent, item)
             return True
