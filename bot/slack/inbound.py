@@ -19,7 +19,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.home import HOME_CONTINUE
 from bot.slack.commands import PRIVATE_ONLY, is_private_place, parse_command
 from bot.slack.directory import Directory
-from bot.slack.incoming import to_plain_text
+from bot.slack.incoming import BARE_MENTION, to_plain_text
 from bot.slack.render import ACTION_PREFIX
 from conversations.events import ButtonPress, ChannelCommand, Event, PrivateCommand, PrivateText
 
@@ -126,7 +126,10 @@ class Inbound:
 
     async def _text(self, event: dict[str, Any]) -> Event:
         actor = await self.directory.person(event["user"])
-        return PrivateText(actor, to_plain_text(event.get("text", "")))
+        text = event.get("text") or ""
+        names = {user_id: (await self.directory.profile(user_id)).name
+                 for user_id in set(BARE_MENTION.findall(text))}
+        return PrivateText(actor, to_plain_text(text, names))
 
     async def on_home_opened(self, event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home" or not event.get("user"):

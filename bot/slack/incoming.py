@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 
 _MARKUP = re.compile(r"<([^<>]*)>")
+BARE_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
 _SPECIAL = {"channel": "@channel", "here": "@here", "everyone": "@everyone"}
 
 
-def _readable(match: re.Match[str]) -> str:
+def _readable(match: re.Match[str], names: dict[str, str]) -> str:
     inner = match.group(1)
     target, _, label = inner.partition("|")
     if target.startswith("@"):
-        return f"@{label or target[1:]}"
+        return f"@{label or names.get(target[1:]) or target[1:]}"
     if target.startswith("#"):
         return f"#{label or target[1:]}"
     if target.startswith("!"):
@@ -33,6 +34,10 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def to_plain_text(text: str) -> str:
-    """`<@U1|anna>` → `@anna`, `<!channel>` → `@channel`, `<https://x|x>` → `x`, …"""
-    return unescape(_MARKUP.sub(_readable, text or ""))
+def to_plain_text(text: str, names: dict[str, str] | None = None) -> str:
+    """`<@U1|anna>` → `@anna`, `<!channel>` → `@channel`, `<https://x|x>` → `x`, …
+
+    `names` gives the names for bare mentions (`<@U1>`), by user id.
+    """
+    known = names or {}
+    return unescape(_MARKUP.sub(lambda m: _readable(m, known), text or ""))
