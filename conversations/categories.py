@@ -24,3 +24,6 @@ BALANCE = (1, 2, 3, 4, 5)
 BRINGS_MORE = frozenset({4, 5})
 
 AMBITION = ("yes", "partly", "no")
+
+# Check-ins: does the collaboration still deliver what you came for?
+DELIVERS = ("yes", "doubt", "no")

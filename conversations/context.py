@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True)
@@ -12,3 +12,4 @@ class Context:
     platform: str
     token: str = ""  # unguessable, URL-safe; used when the event opens a round
     default_language: str = "nl"
+    checkin_window: timedelta = timedelta(days=3)  # how long a check-in stays open

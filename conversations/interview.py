@@ -12,7 +12,7 @@ from datetime import datetime
 
 from conversations.errors import IllegalTransition
 from conversations.model import Interview, Step
-from conversations.steps import EDITABLE, LAST_QUESTION, Kind, spec
+from conversations.steps import INTERESTS, Flow, Kind
 
 MAX_TEXT = 2000
 
@@ -45,12 +45,9 @@ def _stay(interview: Interview, feedback: str, **values: object) -> Outcome:
     return Outcome(interview, feedback, dict(values))
 
 
-def _advance(interview: Interview, answers_changed: Interview) -> Outcome:
+def _advance(interview: Interview, answers_changed: Interview, flow: Flow) -> Outcome:
     """Move on: to the next step, or back to the review when editing from it."""
-    if interview.editing or interview.step is LAST_QUESTION:
-        nxt = Step.REVIEW
-    else:
-        nxt = Step(interview.step + 1)
+    nxt = flow.review if interview.editing else flow.after(interview.step)
     return Outcome(replace(answers_changed, step=nxt, editing=False))
 
 
@@ -62,32 +59,33 @@ def _clean_text(text: str) -> str:
     return text.strip()
 
 
-def apply(interview: Interview, given: Input, now: datetime, remembered: str | None) -> Outcome:
-    """Apply one input to the interview at its current step.
+def apply(interview: Interview, given: Input, now: datetime, remembered: str | None,
+          flow: Flow = INTERESTS) -> Outcome:
+    """Apply one input to the interview at its current step of `flow`.
 
     `remembered` is the organisation from an earlier round, offered with a "keep" button.
     """
-    step_spec = spec(interview.step)
+    step_spec = flow.spec(interview.step)
     if isinstance(given, Text):
         text = _clean_text(given.text)
         if len(text) > MAX_TEXT:
             return _stay(interview, "too_long", limit=MAX_TEXT, length=len(text))
     if isinstance(given, Pressed) and given.value == "review" and interview.editing:
-        return Outcome(replace(interview, step=Step.REVIEW, editing=False))
+        return Outcome(replace(interview, step=flow.review, editing=False))
 
     match step_spec.kind:
         case Kind.START:
             return _start(interview, given)
         case Kind.TEXT:
-            return _text_step(interview, given, remembered)
+            return _text_step(interview, given, remembered, flow)
         case Kind.MULTI:
-            return _multi_step(interview, given)
+            return _multi_step(interview, given, flow)
         case Kind.SCALE:
-            return _scale_step(interview, given)
+            return _scale_step(interview, given, flow)
         case Kind.CHOICE_NOTE:
-            return _choice_note_step(interview, given)
+            return _choice_note_step(interview, given, flow)
         case Kind.REVIEW:
-            return _review(interview, given, now)
+            return _review(interview, given, now, flow)
     raise IllegalTransition(f"no handler for step {interview.step!r}")
 
 
@@ -99,24 +97,25 @@ def _start(interview: Interview, given: Input) -> Outcome:
     return _stay(interview, "press_start")
 
 
-def _text_step(interview: Interview, given: Input, remembered: str | None) -> Outcome:
-    step_spec = spec(interview.step)
+def _text_step(interview: Interview, given: Input, remembered: str | None,
+               flow: Flow) -> Outcome:
+    step_spec = flow.spec(interview.step)
     if isinstance(given, Text):
         text = _clean_text(given.text)
         if not text:
             return _stay(interview, "empty_text")
-        return _advance(interview, _set(interview, **{step_spec.field: text}))
+        return _advance(interview, _set(interview, **{step_spec.field: text}), flow)
     if given.value == "keep" and interview.step is Step.ORGANISATION and remembered:
-        return _advance(interview, _set(interview, organisation=remembered))
+        return _advance(interview, _set(interview, organisation=remembered), flow)
     if given.value == "skip" and not step_spec.required:
-        return _advance(interview, _set(interview, **{step_spec.field: None}))
+        return _advance(interview, _set(interview, **{step_spec.field: None}), flow)
     if step_spec.required and given.value == "skip":
         return _stay(interview, "required")
     return _stay(interview, "unknown_choice")
 
 
-def _multi_step(interview: Interview, given: Input) -> Outcome:
-    step_spec = spec(interview.step)
+def _multi_step(interview: Interview, given: Input, flow: Flow) -> Outcome:
+    step_spec = flow.spec(interview.step)
     chosen: frozenset[str] = getattr(interview.answers, step_spec.field)
     if isinstance(given, Text):
         text = _clean_text(given.text)
@@ -131,28 +130,30 @@ def _multi_step(interview: Interview, given: Input) -> Outcome:
         changed = _set(interview, **{step_spec.field: frozenset(toggled)})
         return Outcome(changed, ask=False, update_pressed=True)
     if value == "next":
-        return _advance(interview, interview)
+        return _advance(interview, interview, flow)
     if value == "skip":
         cleared = _set(interview, **{step_spec.field: frozenset(), step_spec.note_field: None})
-        return _advance(interview, cleared)
+        return _advance(interview, cleared, flow)
     return _stay(interview, "unknown_choice")
 
 
-def _scale_step(interview: Interview, given: Input) -> Outcome:
-    step_spec = spec(interview.step)
+def _scale_step(interview: Interview, given: Input, flow: Flow) -> Outcome:
+    """One press answers and moves on; options are numbers (the scale) or words."""
+    step_spec = flow.spec(interview.step)
     if isinstance(given, Text):
         return _stay(interview, "use_buttons")
     if given.value == "skip":
-        return _advance(interview, _set(interview, **{step_spec.field: None}))
-    if given.value.startswith("c:") and given.value[2:].isdigit():
-        choice = int(given.value[2:])
+        return _advance(interview, _set(interview, **{step_spec.field: None}), flow)
+    if given.value.startswith("c:"):
+        raw = given.value[2:]
+        choice = int(raw) if raw.isdigit() else raw
         if choice in step_spec.options:
-            return _advance(interview, _set(interview, **{step_spec.field: choice}))
+            return _advance(interview, _set(interview, **{step_spec.field: choice}), flow)
     return _stay(interview, "unknown_choice")
 
 
-def _choice_note_step(interview: Interview, given: Input) -> Outcome:
-    step_spec = spec(interview.step)
+def _choice_note_step(interview: Interview, given: Input, flow: Flow) -> Outcome:
+    step_spec = flow.spec(interview.step)
     if isinstance(given, Text):
         text = _clean_text(given.text)
         if not text:
@@ -164,20 +165,20 @@ def _choice_note_step(interview: Interview, given: Input) -> Outcome:
         changed = _set(interview, **{step_spec.field: value[2:]})
         return Outcome(changed, ask=False, update_pressed=True)
     if value == "next":
-        return _advance(interview, interview)
+        return _advance(interview, interview, flow)
     if value == "skip":
         cleared = _set(interview, **{step_spec.field: None, step_spec.note_field: None})
-        return _advance(interview, cleared)
+        return _advance(interview, cleared, flow)
     return _stay(interview, "unknown_choice")
 
 
-def _review(interview: Interview, given: Input, now: datetime) -> Outcome:
+def _review(interview: Interview, given: Input, now: datetime, flow: Flow) -> Outcome:
     if isinstance(given, Text):
         return _stay(interview, "review_use_buttons")
     if given.value == "seal":
         return Outcome(replace(interview, sealed_at=now), "sealed", ask=False, update_pressed=True)
     if given.value.startswith("e:") and given.value[2:].isdigit():
         target = int(given.value[2:])
-        if target in EDITABLE:
+        if target in flow.editable:
             return Outcome(replace(interview, step=Step(target), editing=True))
     return _stay(interview, "unknown_choice")

@@ -76,6 +76,7 @@ class Round:
     token: str
     deadline: datetime | None = None
     closed_at: datetime | None = None
+    remind_at: datetime | None = None  # check-ins: when the one automatic reminder is due
 
     @property
     def is_open(self) -> bool:
@@ -98,6 +99,9 @@ class Answers:
     ambition_note: str | None = None
     expectations: str | None = None
     stakeholders: str | None = None
+    # Check-ins: balance (above) now, does it still deliver (yes/doubt/no), what changed.
+    delivers: str | None = None
+    changed: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

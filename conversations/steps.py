@@ -51,3 +51,22 @@ LAST_QUESTION = Step.STAKEHOLDERS
 
 def spec(step: Step) -> StepSpec:
     return TABLE[step]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One interview's transition table and how it moves: interests, or a check-in."""
+
+    table: dict[Step, StepSpec]
+    last_question: Step
+    review: Step
+    editable: tuple[Step, ...]
+
+    def spec(self, step: Step) -> StepSpec:
+        return self.table[step]
+
+    def after(self, step: Step) -> Step:
+        return self.review if step == self.last_question else Step(step + 1)
+
+
+INTERESTS = Flow(TABLE, LAST_QUESTION, Step.REVIEW, EDITABLE)

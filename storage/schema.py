@@ -90,6 +90,9 @@ class RoundRow(Base):
     __table_args__ = (
         sa.UniqueConstraint("partnership_id", "number", name="uq_rounds_partnership_number"),
         sa.UniqueConstraint("token", name="uq_rounds_token"),
+        # The check-in scheduler: open rounds whose window closes or reminder is due.
+        sa.Index("ix_rounds_status_deadline", "status", "deadline"),
+        sa.Index("ix_rounds_status_remind_at", "status", "remind_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +106,7 @@ class RoundRow(Base):
     deadline: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     token: Mapped[str] = mapped_column(sa.String(64))
+    remind_at: Mapped[datetime | None]
 
 
 class InterviewRow(Base):

@@ -149,6 +149,7 @@ class TableRepository:
                 deadline=rnd.deadline,
                 closed_at=rnd.closed_at,
                 token=rnd.token,
+                remind_at=rnd.remind_at,
             )
         self.session.flush()
 
@@ -261,6 +262,30 @@ class TableRepository:
             stmt = stmt.with_for_update(skip_locked=True)
         return list(self.session.scalars(stmt))
 
+    def checkins_to_close(self, now: datetime, limit: int) -> list[int]:
+        """Ids of partnerships with an open check-in whose window has closed by `now`."""
+        return self._open_checkins(RoundRow.deadline, now, limit)
+
+    def checkins_to_remind(self, now: datetime, limit: int) -> list[int]:
+        """Ids of partnerships with an open check-in whose reminder is due by `now`."""
+        return self._open_checkins(RoundRow.remind_at, now, limit)
+
+    def _open_checkins(self, column: Any, now: datetime, limit: int) -> list[int]:
+        # A range scan on ix_rounds_status_<column>: open rounds only, never the history.
+        stmt = (
+            sa.select(RoundRow.partnership_id)
+            .where(
+                RoundRow.status == str(RoundStatus.OPEN),
+                column <= now,
+                RoundRow.kind == str(RoundKind.CHECKIN),
+            )
+            .order_by(column, RoundRow.id)
+            .limit(limit)
+        )
+        if self._postgresql:
+            stmt = stmt.with_for_update(of=RoundRow, skip_locked=True)
+        return list(self.session.scalars(stmt))
+
 
 # --- rows → values -------------------------------------------------------------------------
 def _assign(row: Any, **values: Any) -> None:
@@ -306,6 +331,7 @@ def _round(row: RoundRow) -> Round:
         token=row.token,
         deadline=row.deadline,
         closed_at=row.closed_at,
+        remind_at=row.remind_at,
     )
 
 
