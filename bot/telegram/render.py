@@ -22,6 +22,7 @@ from bot.render.markup import Span, parse
 from conversations.messages import Button, Message
 
 TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64  # bytes
 DEEP_LINK_LIMIT = 64  # characters of A-Z a-z 0-9 _ -
 CHECKED = "✓ "

@@ -188,13 +188,14 @@ class FakeTelegram:
         self.answered: dict[str, dict[str, Any]] = {}
         self._queries: set[str] = set()
         self._updates: list[dict[str, Any]] = []
-        self._confirmed = 0
+        self._fetched = 0  # the highest update_id getUpdates has handed out
         self._new_update = asyncio.Event()
         self._failures: dict[str, list[_Failure]] = {}
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(500_000_001)
         self._query_ids = itertools.count(9_000_001)
         self._runner: web.AppRunner | None = None
+        self._closing = False
         self._session: aiohttp.ClientSession | None = None
         self.port = 0
 
@@ -209,6 +210,7 @@ class FakeTelegram:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        self._closing = True
         self._new_update.set()
         if self._session is not None:
             await self._session.close()
@@ -288,8 +290,9 @@ class FakeTelegram:
         return next(self._update_ids)
 
     @property
-    def pending_updates(self) -> int:
-        return len(self._updates)
+    def unfetched(self) -> int:
+        """Injected updates that no getUpdates has handed out yet."""
+        return sum(1 for u in self._updates if u["update_id"] > self._fetched)
 
     async def send_update(self, update: dict[str, Any]) -> int | None:
         """Deliver one update: to the webhook when one is set (returns the HTTP status),
@@ -552,13 +555,16 @@ class FakeTelegram:
         timeout = float(params.get("timeout") or 0)
         limit = int(float(params.get("limit") or 100))
         deadline = time.monotonic() + timeout
-        while not self._updates and time.monotonic() < deadline and self._runner is not None:
+        while not self._updates and time.monotonic() < deadline and not self._closing:
             self._new_update.clear()
             try:
                 await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
             except TimeoutError:
                 break
-        return self._updates[:limit]
+        batch = self._updates[:limit]
+        if batch:
+            self._fetched = max(self._fetched, max(u["update_id"] for u in batch))
+        return batch
 
     async def _api_setMyCommands(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         commands = params.get("commands")

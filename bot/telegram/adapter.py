@@ -1,0 +1,281 @@
+"""The Telegram adapter: python-telegram-bot's `Application`, run inside our event loop.
+
+Inbound, one handler sees every update, answers a callback query at once (so the
+client's spinner stops), translates the update (`events.to_event`) and hands it to the
+runtime with the update_id as event id — the database makes a repeated update harmless.
+No ConversationHandler, no user_data: the interview state lives in the database.
+
+Outbound, neutral messages are rendered to HTML (`render`), split to fit, and sent
+through PTB's `AIORateLimiter` (about 30 messages a second overall, 20 a minute per
+group, retrying a 429 it is told about). What still fails becomes a `DeliveryError`
+(`errors.delivery_error`) for the runtime's outbox to retry or give up on.
+
+Updates come by long polling, or — with a webhook URL — at `POST /telegram/webhook` on
+the shared HTTP listener. Lifecycle as PTB's own: initialize → start → (polling), and
+the reverse at stop; never `run_polling()`, which would own the event loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dtm
+import hashlib
+import html
+import logging
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+
+from bot.adapter import ChatAdapter, DeliveryError
+from bot.http import HttpListener
+from bot.telegram import commands, webhook
+from bot.telegram.errors import delivery_error, is_harmless
+from bot.telegram.events import parse_origin, to_event
+from bot.telegram.render import (
+    CAPTION_LIMIT,
+    Keyboard,
+    RenderError,
+    TelegramMessage,
+    render,
+)
+from conversations.messages import Message
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.runtime import Runtime
+
+PLATFORM = "telegram"
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+ALLOWED_UPDATES = ["message", "callback_query"]
+POLL_TIMEOUT = 10.0  # seconds a getUpdates long poll waits for news
+RATE_LIMIT_RETRIES = 2  # 429s the rate limiter absorbs itself before the outbox retries
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+log = logging.getLogger(__name__)
+
+
+def file_url(api_url: str) -> str:
+    """`…/bot` → `…/file/bot`: where a (self-hosted) Bot API server serves files."""
+    base = api_url.rstrip("/")
+    return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+
+def reply_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.callback_data, url=b.url) for b in row]
+         for row in keyboard]
+    )
+
+
+class TelegramAdapter(ChatAdapter):
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        api_url: str = DEFAULT_API_URL,
+        webhook_url: str | None = None,
+        webhook_secret: str | None = None,
+        listener: HttpListener | None = None,
+        poll_timeout: float = POLL_TIMEOUT,
+        rate_limit_retries: int = RATE_LIMIT_RETRIES,
+    ) -> None:
+        self.webhook_url = webhook_url
+        self.webhook_secret = webhook_secret or webhook.derived_secret(token)
+        self.poll_timeout = poll_timeout
+        builder = (
+            Application.builder()
+            .token(token)
+            .base_url(api_url)
+            .base_file_url(file_url(api_url))
+            .rate_limiter(AIORateLimiter(max_retries=rate_limit_retries))
+        )
+        if webhook_url:
+            builder = builder.updater(None)
+        self.application = builder.build()
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.runtime: Runtime | None = None
+        self.bot_username: str | None = None
+        self._running = False
+        self._progress: OrderedDict[str, int] = OrderedDict()  # parts sent of a split message
+        if webhook_url:
+            if listener is None:
+                raise ValueError("webhook mode needs the HTTP listener")
+            listener.add_route("POST", webhook.PATH,
+                               webhook.handler(self.webhook_secret, self._accept_webhook))
+
+    @property
+    def bot(self) -> Any:
+        return self.application.bot
+
+    # --- lifecycle --------------------------------------------------------------------
+    async def start(self, runtime: Runtime) -> None:
+        if self._running:
+            return
+        self.runtime = runtime
+        app = self.application
+        await app.initialize()  # getMe: checks the token, tells us our username
+        self.bot_username = app.bot.username
+        try:
+            await commands.register(app.bot)
+        except TelegramError as error:  # the menu is a convenience; run without it
+            log.warning("could not set the Telegram command menu: %s", error)
+        if self.webhook_url:
+            await app.bot.set_webhook(self.webhook_url, secret_token=self.webhook_secret,
+                                      allowed_updates=ALLOWED_UPDATES)
+        await app.start()
+        if not self.webhook_url and app.updater is not None:
+            await app.updater.start_polling(
+                timeout=dtm.timedelta(seconds=self.poll_timeout),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        self._running = True
+        log.info("telegram: @%s running (%s)", self.bot_username,
+                 "webhook" if self.webhook_url else "long polling")
+
+    async def stop(self) -> None:
+        if not self._running:
+            return
+        self._running = False
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+        self.runtime = None
+
+    # --- inbound ----------------------------------------------------------------------
+    async def _accept_webhook(self, data: dict[str, Any]) -> bool:
+        if not self._running:
+            return False
+        await self.application.update_queue.put(Update.de_json(data, self.application.bot))
+        return True
+
+    async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is not None:
+            try:
+                await query.answer()
+            except TelegramError as error:  # too old, or answered before: go on
+                log.info("callback query not answered: %s", error)
+        event = to_event(update, self.bot_username)
+        if event is None or self.runtime is None:
+            return
+        await self.runtime.handle(PLATFORM, event,
+                                  event_id=f"{self.application.bot.id}:{update.update_id}")
+
+    @staticmethod
+    async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram update %s failed", getattr(update, "update_id", "?"),
+                  exc_info=context.error)
+
+    # --- outbound ---------------------------------------------------------------------
+    def _render(self, message: Message) -> list[TelegramMessage]:
+        try:
+            return render(message, self.bot_username)
+        except RenderError as error:
+            raise DeliveryError(f"cannot render for Telegram: {error}", permanent=True) from None
+
+    @staticmethod
+    async def _call(target: int, method: Any, /, **kwargs: Any) -> Any:
+        """Call a Bot method for chat `target`; Telegram errors become DeliveryErrors."""
+        try:
+            return await method(**kwargs)
+        except TelegramError as error:
+            if is_harmless(error):
+                log.info("telegram: %s", error.message)
+                return None
+            raise delivery_error(error, target) from error
+
+    async def _send(self, chat_id: int, message: Message) -> None:
+        """Send every part in order. A retry after a failure in the middle (the outbox
+        tries the whole effect again) skips the parts that already arrived."""
+        parts = self._render(message)
+        key = hashlib.sha256(
+            f"{chat_id}\0".encode() + "\0".join(p.html for p in parts).encode()
+        ).hexdigest()
+        done = self._progress.get(key, 0)
+        for number, part in enumerate(parts):
+            if number < done:
+                continue
+            await self._call(
+                chat_id, self.bot.send_message, chat_id=chat_id, text=part.html,
+                parse_mode=ParseMode.HTML, reply_markup=reply_markup(part.keyboard),
+                link_preview_options=NO_PREVIEW,
+            )
+            if len(parts) > 1:
+                self._progress[key] = number + 1
+                self._progress.move_to_end(key)
+                while len(self._progress) > 1000:
+                    self._progress.popitem(last=False)
+        self._progress.pop(key, None)
+
+    async def send_private(self, user_id: str, message: Message) -> None:
+        await self._send(int(user_id), message)
+
+    async def post_to_channel(self, channel_id: str, message: Message) -> None:
+        await self._send(int(channel_id), message)
+
+    async def notify(self, user_id: str, channel_id: str, message: Message) -> None:
+        """Telegram has no ephemeral messages: the answer goes to the group."""
+        await self._send(int(channel_id), message)
+
+    async def edit_message(self, origin: str, message: Message) -> None:
+        """Replace the pressed message (its old buttons go); any further parts follow."""
+        try:
+            chat_id, message_id = parse_origin(origin)
+        except ValueError:
+            raise DeliveryError(f"not a Telegram message: {origin!r}", permanent=True) from None
+        parts = self._render(message)
+        if not parts:
+            await self._call(chat_id, self.bot.edit_message_reply_markup, chat_id=chat_id,
+                             message_id=message_id, reply_markup=None)
+            return
+        first, *rest = parts
+        await self._call(
+            chat_id, self.bot.edit_message_text, chat_id=chat_id, message_id=message_id,
+            text=first.html, parse_mode=ParseMode.HTML, reply_markup=reply_markup(first.keyboard),
+            link_preview_options=NO_PREVIEW,
+        )
+        for part in rest:
+            await self._call(
+                chat_id, self.bot.send_message, chat_id=chat_id, text=part.html,
+                parse_mode=ParseMode.HTML, reply_markup=reply_markup(part.keyboard),
+                link_preview_options=NO_PREVIEW,
+            )
+
+    async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
+        chat_id = int(channel_id)
+        caption = html.escape(title[:CAPTION_LIMIT], quote=False)
+        await self._call(
+            chat_id, self.bot.send_photo, chat_id=chat_id,
+            photo=InputFile(png, filename="optafel.png"), caption=caption,
+            parse_mode=ParseMode.HTML,
+        )
+
+
+def build_adapter(settings: Settings, listener: HttpListener) -> TelegramAdapter:
+    """The adapter as `optafel run` configures it (TELEGRAM_* settings)."""
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return TelegramAdapter(
+        settings.telegram_bot_token,
+        api_url=settings.telegram_api_url,
+        webhook_url=settings.telegram_webhook_url,
+        webhook_secret=settings.telegram_webhook_secret,
+        listener=listener,
+    )
