@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 BOT_TOKEN = "xoxb-optafel-test"
+APP_TOKEN = "xapp-1-optafel-test"
 BOT_USER_ID = "UOPTAFEL"
 BOT_ID = "BOPTAFEL"
 TEAM_ID = "T0OPTAFEL"
@@ -215,9 +216,14 @@ class FakeSlackApi:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/socket", self._socket)
+        self.app_token = APP_TOKEN
+        self.sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: dict[str, dict[str, Any]] = {}
         self._app = app
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
+            "apps.connections.open": self._apps_connections_open,
             "conversations.open": self._conversations_open,
             "conversations.members": self._conversations_members,
             "conversations.info": self._conversations_info,
@@ -307,7 +313,8 @@ class FakeSlackApi:
             return web.json_response(
                 call.response, status=429, headers={"Retry-After": str(failure.retry_after)}
             )
-        if request.headers.get("Authorization") != f"Bearer {self.token}":
+        token = self.app_token if method == "apps.connections.open" else self.token
+        if request.headers.get("Authorization") != f"Bearer {token}":
             body = {"ok": False, "error": "not_authed" if "Authorization" not in request.headers
                     else "invalid_auth"}
         elif failure is not None:
@@ -337,6 +344,34 @@ class FakeSlackApi:
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
         return queue.pop(0) if queue else None
+
+    # --- Socket Mode --------------------------------------------------------------------
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": len(self.sockets),
+                            "connection_info": {"app_id": "A0OPTAFEL"}})
+        async for message in ws:
+            if message.type == web.WSMsgType.TEXT:
+                data = json.loads(message.data)
+                if "envelope_id" in data:
+                    self.socket_acks[data["envelope_id"]] = data
+        self.sockets.remove(ws)
+        return ws
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any]) -> str:
+        """Send what Slack sends over Socket Mode; returns the envelope id to await."""
+        envelope_id = f"env-{next(self._ids):06d}"
+        await self.sockets[-1].send_json({
+            "envelope_id": envelope_id, "type": kind, "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            **({"retry_attempt": 0, "retry_reason": ""} if kind == "events_api" else {}),
+        })
+        return envelope_id
+
+    def _apps_connections_open(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/socket"}
 
     # --- methods ------------------------------------------------------------------------
     def _auth_test(self, _: dict[str, Any]) -> dict[str, Any]:
