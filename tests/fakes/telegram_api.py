@@ -157,6 +157,7 @@ class _Failure:
     status: int
     description: str
     retry_after: int | None = None
+    after: int = 0  # successful calls to let through first
 
 
 class TelegramError(Exception):
@@ -225,13 +226,15 @@ class FakeTelegram:
 
     # --- test controls --------------------------------------------------------------
     def fail_next(self, method: str, status: int, description: str,
-                  retry_after: int | None = None) -> None:
-        """Answer the next call of `method` with this error instead of doing it."""
-        self._failures.setdefault(method, []).append(_Failure(status, description, retry_after))
+                  retry_after: int | None = None, *, after: int = 0) -> None:
+        """Answer a coming call of `method` with this error instead of doing it: the next
+        one, or the one after `after` calls that succeed. Queued failures come in order."""
+        self._failures.setdefault(method, []).append(
+            _Failure(status, description, retry_after, after))
 
-    def rate_limit_next(self, method: str, retry_after: int = 1) -> None:
+    def rate_limit_next(self, method: str, retry_after: int = 1, *, after: int = 0) -> None:
         self.fail_next(method, 429, f"Too Many Requests: retry after {retry_after}",
-                       retry_after)
+                       retry_after, after=after)
 
     def forbid_next(self, method: str) -> None:
         self.fail_next(method, 403, "Forbidden: bot was blocked by the user")
@@ -392,7 +395,9 @@ class FakeTelegram:
                                             "description": "Not Found"})
         failures = self._failures.get(method)
         try:
-            if failures:
+            if failures and failures[0].after > 0:
+                failures[0].after -= 1
+            elif failures:
                 failure = failures.pop(0)
                 extra = {"retry_after": failure.retry_after} if failure.retry_after else {}
                 raise TelegramError(failure.status, failure.description, **extra)

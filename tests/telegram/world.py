@@ -186,6 +186,8 @@ class Member:
         await self.toggle("Yes", on=question)
         await self.press("Done, next", on=question)
         await self.say(expectations)
-        review = await self.say(stakeholders)
+        await self.say(stakeholders)
+        await self.world.settle()  # a long review comes in parts; the buttons on the last
+        review = self.last()
         assert "Seal my answers" in [b["text"] for b in review.buttons]
         return await self.press("Seal my answers", on=review)
