@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.database import DEFAULT_URL
@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     def _trailing_slash(cls, value: str) -> str:
         """slack_sdk joins method names straight onto the base URL."""
         return value if value.endswith("/") else value + "/"
+
+    @model_validator(mode="after")
+    def _slack_mode(self) -> Settings:
+        """HTTP mode verifies every request from Slack, so it needs the signing secret."""
+        if self.slack_bot_token and not self.slack_app_token and not self.slack_signing_secret:
+            raise ValueError("SLACK_SIGNING_SECRET is needed for Slack in HTTP mode "
+                             "(or set SLACK_APP_TOKEN for Socket Mode)")
+        return self
 
     @property
     def platforms(self) -> list[str]:

@@ -47,7 +47,6 @@ from conversations.private import (
     private_command,
     private_text,
 )
-from conversations.texts import Texts
 from storage.outbox import OutboxItem
 from storage.unit_of_work import UnitOfWork
 
@@ -199,7 +198,7 @@ class Runtime:
         with UnitOfWork(self.engine) as uow:
             ids = uow.tables.partnership_ids_for_user(platform, user_id)
             tables = [t for t in (uow.tables.by_id(i) for i in ids) if t is not None]
-        return home_message(tables, user_id, Texts(self.default_language, platform))
+        return home_message(tables, user_id, self._context(platform))
 
     # --- outbound ---------------------------------------------------------------------
     async def _drain_forever(self) -> None:
