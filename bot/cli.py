@@ -63,7 +63,7 @@ async def _console(settings: Settings) -> None:
     click.echo(f"Op Tafel in the terminal — database: {settings.database_url}")
     await runtime.start()
     try:
-        await run_console(session)
+        await run_console(session, language=settings.optafel_language)
     finally:
         await runtime.stop()
 

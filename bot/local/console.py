@@ -9,7 +9,8 @@ from collections.abc import Callable
 from bot.local.adapter import LocalMessage
 from bot.local.session import LocalSession
 
-CONSOLE_HELP = """\
+CONSOLE_HELP = {
+    "en": """\
 You are in the channel "#{channel}" and in private chats with the bot, as whoever you like.
   /as NAME        act as NAME (now: {who}); everyone who acted counts as a channel member
   /dm, /channel   switch between your private chat with the bot and the shared channel
@@ -18,7 +19,22 @@ You are in the channel "#{channel}" and in private chats with the bot, as whoeve
   #N              press button number N
   any other text  in the private chat: your answer; in the channel it is not for the bot
   /quit           leave (everything is saved: run again to continue)
-"""
+""",
+    "nl": """\
+Je bent in het kanaal "#{channel}" en in privégesprekken met de bot, als wie je maar wilt.
+  /as NAAM        doe alsof je NAAM bent (nu: {who}); wie iets deed, is lid van het kanaal
+  /dm, /channel   wissel tussen je privégesprek met de bot en het gedeelde kanaal
+  /OPDRACHT ...   een opdracht waar je bent: in het kanaal bijv. /setup, /partners @anna @bram,
+                  /round, /status, /reveal; privé: /help, /status, /edit, /forget
+  #N              druk op knop nummer N
+  andere tekst    in het privégesprek: je antwoord; in het kanaal is het niet voor de bot
+  /quit           stoppen (alles is bewaard: start opnieuw om verder te gaan)
+""",
+}
+NOT_FOR_THE_BOT = {
+    "en": "(In the channel the bot only listens to commands. Type /dm to answer.)",
+    "nl": "(In het kanaal luistert de bot alleen naar opdrachten. Typ /dm om te antwoorden.)",
+}
 
 
 def _title(message: LocalMessage, session: LocalSession) -> str:
@@ -44,10 +60,12 @@ def printer(session_ref: Callable[[], LocalSession], out=print) -> Callable:
     return echo
 
 
-async def run_console(session: LocalSession, read: Callable[[str], str] = input) -> None:
+async def run_console(session: LocalSession, read: Callable[[str], str] = input,
+                      language: str = "nl") -> None:
     who = "coordinator"
     place = "channel"
-    print(CONSOLE_HELP.format(channel=session.channel_name, who=who))
+    usage = CONSOLE_HELP.get(language, CONSOLE_HELP["nl"])
+    print(usage.format(channel=session.channel_name, who=who))
     while True:
         try:
             line = (await asyncio.to_thread(read, f"\n{who} @ {place}> ")).strip()
@@ -59,6 +77,8 @@ async def run_console(session: LocalSession, read: Callable[[str], str] = input)
         try:
             if line in ("/quit", "/exit"):
                 return
+            if line == "/help":  # the terminal's own help, then the bot's
+                print(usage.format(channel=session.channel_name, who=who))
             if line.startswith("/as "):
                 who = line[4:].strip() or who
                 session.person(who)
@@ -73,6 +93,6 @@ async def run_console(session: LocalSession, read: Callable[[str], str] = input)
             elif place == "dm":
                 await session.say(who, line)
             else:
-                print("(In the channel the bot only listens to commands. Type /dm to answer.)")
+                print(NOT_FOR_THE_BOT.get(language, NOT_FOR_THE_BOT["nl"]))
         except LookupError as error:
             print(f"({error})", file=sys.stderr)

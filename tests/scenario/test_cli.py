@@ -59,7 +59,7 @@ async def test_the_terminal_lets_one_person_play_every_role(engine, capsys):
     lines = iter(["/as dewi", "/setup", "/as anna", "/as dewi", "/partners @anna", "/round",
                   "/as anna", "/dm", "#1", "Gemeente", "hello there", "/status", "/channel",
                   "not a command", "#999", "/quit"])
-    await run_console(session, read=lambda prompt: next(lines))
+    await run_console(session, read=lambda prompt: next(lines), language="en")
     await runtime.stop()
     inbox = adapter.inbox("anna")
     assert "Which organisation" in inbox[1].text  # #1 pressed "Let's start"
