@@ -170,7 +170,9 @@ class Member:
                         balance: str = "About even", expectations: str = "Openness",
                         stakeholders: str = "A monthly note to the board") -> Sent:
         """Answer every step from the welcome to the seal; returns the thank-you."""
-        question = await self.press("Let's start")
+        welcome = next(m for m in reversed(self.inbox())
+                       if any("Let's start" in b["text"] for b in m.buttons))
+        question = await self.press("Let's start", on=welcome)
         assert "2/11" in question.text
         await self.say(organisation)
         await self.say(org_interest)
