@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
+from datetime import timedelta
 
 from bot.adapter import ChatAdapter
 from bot.config import Settings
 from bot.http import HttpListener
 from bot.runtime import Runtime
+from bot.scheduler import Scheduler
 from storage.database import create_engine_for, migrate
 
 
@@ -15,7 +17,14 @@ def build_runtime(settings: Settings, **runtime_options: object) -> Runtime:
     """An engine on the configured database, migrated, and a runtime on top of it."""
     engine = create_engine_for(settings.database_url)
     migrate(engine)
-    return Runtime(engine, default_language=settings.optafel_language, **runtime_options)
+    runtime = Runtime(
+        engine,
+        default_language=settings.optafel_language,
+        checkin_window=timedelta(hours=settings.optafel_checkin_window_hours),
+        **runtime_options,
+    )
+    runtime.scheduler = Scheduler(runtime, interval=settings.optafel_scheduler_interval)
+    return runtime
 
 
 def platform_adapters(settings: Settings, listener: HttpListener) -> list[ChatAdapter]:

@@ -28,6 +28,17 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
 
+    # Check-ins: how long a check-in stays open, and how often the scheduler looks.
+    optafel_checkin_window_hours: float = 72.0
+    optafel_scheduler_interval: float = 30.0
+
+    @field_validator("optafel_checkin_window_hours", "optafel_scheduler_interval")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0")
+        return value
+
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:

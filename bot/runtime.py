@@ -12,7 +12,8 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -50,6 +51,9 @@ from conversations.private import (
 from storage.outbox import OutboxItem
 from storage.unit_of_work import UnitOfWork
 
+if TYPE_CHECKING:
+    from bot.scheduler import Scheduler
+
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
@@ -80,8 +84,13 @@ class Runtime:
         clock: Clock = system_clock,
         tokens: Callable[[], str] = new_token,
         drain_interval: float = DRAIN_INTERVAL,
+        checkin_window: timedelta = timedelta(days=3),
     ) -> None:
         self.engine = engine
+        self.checkin_window = checkin_window
+        # The check-in scheduler (`bot.scheduler`), wired by the composition root; it
+        # starts after the adapters and stops before them.
+        self.scheduler: Scheduler | None = None
         self.default_language = default_language
         self.clock = clock
         self.tokens = tokens
@@ -103,11 +112,15 @@ class Runtime:
         for adapter in self.adapters.values():
             await adapter.start(self)
         self._drain_task = asyncio.create_task(self._drain_forever())
+        if self.scheduler is not None:
+            await self.scheduler.start()
 
     async def stop(self) -> None:
         if not self._running:
             return
         self._running = False
+        if self.scheduler is not None:
+            await self.scheduler.stop()
         if self._drain_task is not None:
             self._drain_task.cancel()
             try:
@@ -129,6 +142,8 @@ class Runtime:
                 # channel on PostgreSQL): decide again, now seeing what it stored.
                 fresh = await asyncio.to_thread(self._decide, platform, event, event_id)
         await self.drain()
+        if self.scheduler is not None:
+            self.scheduler.nudge()  # e.g. the last partner sealed a check-in: post it now
         return fresh
 
     def _context(self, platform: str) -> Context:
@@ -137,6 +152,7 @@ class Runtime:
             platform=platform,
             token=self.tokens(),
             default_language=self.default_language,
+            checkin_window=self.checkin_window,
         )
 
     def _decide(self, platform: str, event: Event, event_id: str | None) -> bool:

@@ -10,6 +10,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from conversations import payloads
+from conversations.checkin_commands import (
+    checkin_command,
+    checkin_status,
+    remind_checkin,
+    reveal_checkin,
+    timezone_command,
+)
 from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import Effect, Notice, PostToChannel, SendPrivate
@@ -151,13 +158,17 @@ def _round(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisio
 def _status(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
     rnd = table.open_round()
     if rnd is None:
-        latest = table.latest()
-        return notice(cmd, t, "status_no_round", latest=latest)
-    return notice(cmd, t, "status", number=rnd.number, rows=status_rows(table, rnd))
+        sections = t.sections("status_no_round", latest=table.latest())
+    else:
+        sections = t.sections("status", number=rnd.number, rows=status_rows(table, rnd))
+    message = Message((*sections, *checkin_status(table, t)))
+    return Decision(None, (Notice(cmd.actor.user_id, cmd.channel_id, message),))
 
 
 def _remind(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
     rnd = table.open_round()
+    if rnd is None and table.open_round(RoundKind.CHECKIN) is not None:
+        return remind_checkin(table, cmd, t, ctx)
     if rnd is None:
         return notice(cmd, t, "no_open_round")
     waiting = [
@@ -181,6 +192,8 @@ def _remind(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisi
 
 def _reveal(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
     rnd = table.open_round()
+    if rnd is None and table.open_round(RoundKind.CHECKIN) is not None:
+        return reveal_checkin(table, cmd, t, ctx)
     if rnd is None:
         latest = table.latest()
         key = "already_revealed" if latest and latest.status is RoundStatus.REVEALED else (
@@ -255,5 +268,7 @@ HANDLERS: dict[str, Handler] = {
     "anonymous": _anonymous,
     "language": _language,
     "export": _export,
+    "checkin": checkin_command,
+    "timezone": timezone_command,
 }
 COORDINATOR_ONLY = frozenset(HANDLERS) - {"status"}

@@ -6,15 +6,28 @@ from dataclasses import replace
 from datetime import datetime
 
 from conversations import payloads
+from conversations.checkin import FLOW as CHECKIN_FLOW
+from conversations.checkin import CheckinPrompter, after_seal
 from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import EditMessage, Effect, Notice, SendPrivate
 from conversations.events import ButtonPress, Join, Person, PrivateCommand, PrivateText
 from conversations.interview import Input, Outcome, Pressed, Text, apply
 from conversations.messages import Message
-from conversations.model import Answers, Interview, Member, Round, RoundStatus, Step, Table
+from conversations.model import (
+    Answers,
+    Interview,
+    Member,
+    Partnership,
+    Round,
+    RoundKind,
+    RoundStatus,
+    Step,
+    Table,
+)
 from conversations.prompts import Prompter
 from conversations.status import status_rows
+from conversations.steps import INTERESTS, Flow
 from conversations.texts import Texts
 
 
@@ -27,14 +40,30 @@ def _say(user_id: str, t: Texts, key: str, **values: object) -> Decision:
 
 
 def _active(table: Table, user_id: str) -> tuple[Round, Interview] | None:
-    rnd = table.open_round()
-    if rnd is None:
-        return None
-    interview = table.interview(rnd, user_id)
+    """The open round this partner is answering: an unsealed one first, then the newest."""
     member = table.member(user_id)
-    if interview is None or member is None or not member.is_partner:
+    if member is None or not member.is_partner:
         return None
-    return rnd, interview
+    found = []
+    for kind in RoundKind:
+        rnd = table.open_round(kind)
+        interview = table.interview(rnd, user_id) if rnd is not None else None
+        if interview is not None:
+            found.append((rnd, interview))
+    found.sort(key=lambda pair: (pair[1].sealed, -pair[0].number))
+    return found[0] if found else None
+
+
+def _flow(rnd: Round) -> Flow:
+    return CHECKIN_FLOW if rnd.kind is RoundKind.CHECKIN else INTERESTS
+
+
+def _prompter(partnership: Partnership, rnd: Round,
+              member: Member) -> Prompter | CheckinPrompter:
+    """The questions of the round's kind: the interest interview or the check-in."""
+    if rnd.kind is RoundKind.CHECKIN:
+        return CheckinPrompter(partnership, rnd, member)
+    return Prompter(partnership, rnd, member)
 
 
 def pick(tables: list[Table], user_id: str) -> Table | None:
@@ -89,7 +118,7 @@ def button_press(table: Table | None, ev: ButtonPress, ctx: Context) -> Decision
     if press.step != interview.step:
         member = table.member(ev.actor.user_id)
         lead = t.sections("stale_button_step")
-        question = Prompter(table.partnership, rnd, member).question(interview, lead)
+        question = _prompter(table.partnership, rnd, member).question(interview, lead)
         return Decision(None, (SendPrivate(ev.actor.user_id, question),))
     return _answer(table, rnd, interview, Pressed(press.value), ctx.now, origin=ev.origin)
 
@@ -99,15 +128,20 @@ def _answer(table: Table, rnd: Round, before: Interview, given: Input, now: date
     user_id = before.user_id
     table = _reachable(table, user_id)
     member = table.member(user_id)
-    outcome: Outcome = apply(before, given, now, member.organisation)
+    outcome: Outcome = apply(before, given, now, member.organisation, _flow(rnd))
     after = outcome.interview
     changed = table.with_interview(after)
     if after.answers.organisation and after.answers.organisation != member.organisation:
         member = replace(member, organisation=after.answers.organisation)
         changed = changed.with_member(member)
-    prompter = Prompter(table.partnership, rnd, member)
+    prompter = _prompter(table.partnership, rnd, member)
     t = prompter.t
-    lead = t.sections(outcome.feedback, **outcome.values) if outcome.feedback else ()
+    feedback = outcome.feedback
+    if feedback and rnd.kind is RoundKind.CHECKIN and t.has(f"checkin_{feedback}"):
+        feedback = f"checkin_{feedback}"  # e.g. who sees sealed check-in answers, and when
+    values = {**outcome.values, **({"closes": prompter.closes} if feedback == "checkin_sealed"
+                                   else {})}
+    lead = t.sections(feedback, **values) if feedback else ()
     effects: list[Effect] = []
     if origin is not None:
         if outcome.update_pressed:
@@ -119,7 +153,9 @@ def _answer(table: Table, rnd: Round, before: Interview, given: Input, now: date
         effects.append(SendPrivate(user_id, prompter.question(after, lead)))
     elif lead:
         effects.append(SendPrivate(user_id, Message(lead)))
-    if after.sealed and not before.sealed:
+    if after.sealed and not before.sealed and rnd.kind is RoundKind.CHECKIN:
+        changed = after_seal(changed, rnd, now)  # the last one in: the results come now
+    elif after.sealed and not before.sealed:
         effects.extend(_all_answered(changed, rnd))
     return Decision(changed, tuple(effects))
 
@@ -172,8 +208,8 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
         if active is None:
             return _say(user_id, t, "no_open_interview", partnership=table.partnership.name)
         rnd, interview = active
-        prompter = Prompter(table.partnership, rnd, table.member(user_id))
-        if interview.step is Step.REVIEW:
+        prompter = _prompter(table.partnership, rnd, table.member(user_id))
+        if interview.step == _flow(rnd).review:
             return Decision(None, (SendPrivate(user_id, prompter.review(interview)),))
         lead = t.sections("edit_not_yet")
         return Decision(None, (SendPrivate(user_id, prompter.question(interview, lead)),))
@@ -190,6 +226,7 @@ def _own_status(tables: list[Table], actor: Person) -> Decision:
             {
                 "partnership": table.partnership.name,
                 "step": int(active[1].step) if active else None,
+                "total": int(_flow(active[0]).review) if active else None,
                 "sealed": bool(active and active[1].sealed),
             }
         )

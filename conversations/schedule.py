@@ -77,7 +77,9 @@ def parse_schedule(args: Sequence[str]) -> Schedule | ScheduleError:
     else:
         weeks_text = words[0]
         if not re.fullmatch(r"[+-]?\d+", weeks_text):
-            return ScheduleError("weeks", weeks_text)
+            # "every two weeks …" names the wrong part; "every sometimes" the wrong form.
+            named_weeks = len(words) > 1 and words[1] in WEEK_WORDS
+            return ScheduleError("weeks", weeks_text) if named_weeks else ScheduleError("form")
         weeks = int(weeks_text)
         if not MIN_WEEKS <= weeks <= MAX_WEEKS:
             return ScheduleError("weeks", weeks_text)

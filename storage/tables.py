@@ -272,8 +272,11 @@ class TableRepository:
 
     def _open_checkins(self, column: Any, now: datetime, limit: int) -> list[int]:
         # A range scan on ix_rounds_status_<column>: open rounds only, never the history.
+        # The partnership rows are locked (not the rounds), in the same order as every
+        # event takes them, so a scheduler and an event can never deadlock.
         stmt = (
-            sa.select(RoundRow.partnership_id)
+            sa.select(PartnershipRow.id)
+            .join(RoundRow, RoundRow.partnership_id == PartnershipRow.id)
             .where(
                 RoundRow.status == str(RoundStatus.OPEN),
                 column <= now,
@@ -283,7 +286,7 @@ class TableRepository:
             .limit(limit)
         )
         if self._postgresql:
-            stmt = stmt.with_for_update(of=RoundRow, skip_locked=True)
+            stmt = stmt.with_for_update(of=PartnershipRow, skip_locked=True)
         return list(self.session.scalars(stmt))
 
 

@@ -1,0 +1,268 @@
+"""The check-in: three private questions, asked again and again on a schedule.
+
+Does the balance still hold? Each partner answers privately — balance now (the same
+five-point scale as the interest round), does the collaboration still deliver what they
+came for (yes / doubt / no), what changed — and seals. The answers stay sealed until the
+window closes (or the coordinator reveals earlier); then the aggregate goes to the shared
+channel, see `conversations.checkin_result`.
+
+The interview runs on the same machine as the interest round (`conversations.interview`)
+with its own transition table, `FLOW`. Its steps are stored as `Step` values 1–4;
+`CheckinStep` names them.
+
+Time-driven transitions (open when due, remind once, close when the window ends) are
+functions of the table and the time passed in; `bot.scheduler` calls them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from enum import IntEnum
+from zoneinfo import ZoneInfo
+
+from conversations import categories, payloads
+from conversations.context import Context
+from conversations.decision import Decision
+from conversations.effects import Effect, PostToChannel, SendPrivate
+from conversations.messages import Button, Message
+from conversations.model import (
+    Interview,
+    Member,
+    Partnership,
+    Round,
+    RoundKind,
+    RoundStatus,
+    Step,
+    Table,
+)
+from conversations.schedule import next_due, schedule_of, zone
+from conversations.steps import Flow, Kind, StepSpec
+from conversations.texts import Texts
+
+MAX_REMIND_BEFORE = timedelta(hours=24)
+
+
+class CheckinStep(IntEnum):
+    BALANCE = 1
+    DELIVERS = 2
+    CHANGED = 3
+    REVIEW = 4
+
+
+QUESTIONS = 3
+TABLE: dict[Step, StepSpec] = {
+    Step(CheckinStep.BALANCE): StepSpec(Kind.SCALE, "balance", options=categories.BALANCE),
+    Step(CheckinStep.DELIVERS): StepSpec(Kind.SCALE, "delivers", options=categories.DELIVERS),
+    Step(CheckinStep.CHANGED): StepSpec(Kind.TEXT, "changed"),
+    Step(CheckinStep.REVIEW): StepSpec(Kind.REVIEW),
+}
+FLOW = Flow(
+    table=TABLE,
+    last_question=Step(CheckinStep.CHANGED),
+    review=Step(CheckinStep.REVIEW),
+    editable=tuple(Step(s) for s in (CheckinStep.BALANCE, CheckinStep.DELIVERS,
+                                     CheckinStep.CHANGED)),
+)
+
+
+def local(moment: datetime | None, partnership: Partnership) -> datetime | None:
+    """`moment` on the partnership's own clock (UTC if its timezone is unknown)."""
+    if moment is None:
+        return None
+    return moment.astimezone(zone(partnership.timezone) or ZoneInfo("UTC"))
+
+
+def remind_before(window: timedelta) -> timedelta:
+    """The reminder goes out a day before the window closes, or halfway a short window."""
+    return min(window / 2, MAX_REMIND_BEFORE)
+
+
+# --- the questions -----------------------------------------------------------------------
+class CheckinPrompter:
+    """The messages of one partner's check-in; the same interface as `Prompter`."""
+
+    def __init__(self, partnership: Partnership, rnd: Round, member: Member) -> None:
+        self.t = Texts.of(partnership)
+        self.partnership = partnership
+        self.round = rnd
+        self.member = member
+
+    def _button(self, step: CheckinStep, value: str, label: str, **flags: bool) -> Button:
+        payload = payloads.encode(self.partnership.id or 0, self.round.number, step, value)
+        return Button(label=label, payload=payload, **flags)
+
+    @property
+    def closes(self) -> datetime | None:
+        return local(self.round.deadline, self.partnership)
+
+    def question(self, interview: Interview, lead: tuple[str, ...] = ()) -> Message:
+        step = CheckinStep(int(interview.step))
+        if step is CheckinStep.REVIEW:
+            return self.review(interview, lead)
+        t = self.t
+        answers = interview.answers
+        intro: tuple[str, ...] = ()
+        if step is CheckinStep.BALANCE and not interview.editing and not interview.sealed:
+            intro = t.sections("checkin_intro", partnership=self.partnership.name,
+                               closes=self.closes, anonymous=self.partnership.anonymous)
+        head = t.markup("step_header", number=int(step), total=QUESTIONS,
+                        title=t.label(f"checkin_step_{int(step)}"))
+        rows: list[tuple[Button, ...]] = []
+        if step is CheckinStep.BALANCE:
+            body = t.sections("ask_checkin_balance")
+            for n in categories.BALANCE:
+                rows.append((self._button(step, f"c:{n}", t.label(f"balance_{n}"),
+                                          selected=n == answers.balance),))
+        elif step is CheckinStep.DELIVERS:
+            body = t.sections("ask_delivers")
+            rows.append(tuple(
+                self._button(step, f"c:{o}", t.label(f"delivers_{o}"),
+                             selected=o == answers.delivers)
+                for o in categories.DELIVERS
+            ))
+        else:
+            body = t.sections("ask_changed", current=answers.changed)
+        rows.append((self._button(step, "skip", t.label("button_skip")),))
+        if interview.editing:
+            rows.append((self._button(step, "review", t.label("button_back_to_review")),))
+        return Message((*lead, *intro, head, *body), tuple(rows))
+
+    def review(self, interview: Interview, lead: tuple[str, ...] = ()) -> Message:
+        t = self.t
+        body = t.sections("checkin_review", a=answer_view(t, interview.answers),
+                          sealed=interview.sealed, closes=self.closes)
+        change = tuple(
+            self._button(CheckinStep.REVIEW, f"e:{int(s)}", t.label("button_change", number=int(s)))
+            for s in FLOW.editable
+        )
+        seal_key = "button_seal_again" if interview.sealed else "button_seal"
+        seal = self._button(CheckinStep.REVIEW, "seal", t.label(seal_key), primary=True)
+        return Message((*lead, *body), (change, (seal,)))
+
+    def answered(self, interview: Interview) -> Message:
+        """A pressed question afterwards: the question and the answer, buttons gone."""
+        question = self.question(interview)
+        step_spec = FLOW.spec(interview.step)
+        if step_spec.field is None:
+            return Message(question.sections)
+        value = answer_view(self.t, interview.answers)[step_spec.field]
+        return Message((*question.sections, self.t.markup("answered", value=value, note=None)))
+
+
+def answer_view(t: Texts, answers: object) -> dict[str, object]:
+    """Check-in answers with codes turned into words."""
+    balance = getattr(answers, "balance", None)
+    delivers = getattr(answers, "delivers", None)
+    return {
+        "balance": t.label(f"balance_{balance}") if balance else None,
+        "delivers": t.label(f"delivers_{delivers}") if delivers else None,
+        "changed": getattr(answers, "changed", None),
+    }
+
+
+# --- opening -------------------------------------------------------------------------------
+def blocked(table: Table) -> str | None:
+    """Why no check-in can open now (a text key), or None."""
+    if table.open_round(RoundKind.CHECKIN) is not None:
+        return "checkin_already_open"
+    if table.open_round(RoundKind.INTERESTS) is not None:
+        return "checkin_round_open"
+    if not table.partners:
+        return "checkin_no_partners"
+    return None
+
+
+def open_checkin(table: Table, ctx: Context) -> Decision:
+    """Open a check-in now: ask every partner privately, tell the channel."""
+    window = ctx.checkin_window
+    deadline = ctx.now + window
+    rnd = Round(
+        number=table.next_round_number(),
+        kind=RoundKind.CHECKIN,
+        status=RoundStatus.OPEN,
+        opened_at=ctx.now,
+        token=ctx.token,
+        deadline=deadline,
+        remind_at=deadline - remind_before(window),
+    )
+    changed = table.with_round(rnd)
+    effects: list[Effect] = []
+    for partner in table.partners:
+        interview = Interview(rnd.number, partner.user_id, Step(CheckinStep.BALANCE))
+        changed = changed.with_interview(interview)
+        question = CheckinPrompter(table.partnership, rnd, partner).question(interview)
+        effects.append(SendPrivate(partner.user_id, question))
+    t = Texts.of(table.partnership)
+    announcement = t.sections("checkin_opened", partners=[m.name for m in table.partners],
+                              closes=local(deadline, table.partnership))
+    effects.append(PostToChannel(table.partnership.channel_id, Message(announcement)))
+    return Decision(changed, tuple(effects))
+
+
+def checkin_due(table: Table, ctx: Context) -> Decision:
+    """The scheduler found this partnership due: open one check-in, plan the next.
+
+    However long the bot was away, this opens at most one check-in, and the next due
+    time lies strictly after `ctx.now`. Called twice for the same due time (another
+    process got there first), the second call changes nothing.
+    """
+    p = table.partnership
+    if p.next_checkin_at is None or p.next_checkin_at > ctx.now:
+        return Decision(None)
+    schedule = schedule_of(p.checkin_weeks, p.checkin_weekday, p.checkin_time)
+    following = None
+    if schedule is not None and zone(p.timezone) is not None:
+        following = next_due(schedule, p.timezone, ctx.now, anchor=p.next_checkin_at)
+    planned = replace(table, partnership=replace(p, next_checkin_at=following))
+    reason = blocked(planned)
+    if reason is None:
+        return open_checkin(planned, ctx)
+    t = Texts.of(p)
+    skipped = t.sections("checkin_skipped", reason=reason,
+                         following=local(following, p))
+    return Decision(planned, (PostToChannel(p.channel_id, Message(skipped)),))
+
+
+# --- answering -----------------------------------------------------------------------------
+def after_seal(table: Table, rnd: Round, now: datetime) -> Table:
+    """When the last partner seals, the window closes now; the scheduler posts the result."""
+    partners = {m.user_id for m in table.partners}
+    mine = [i for i in table.interviews_of(rnd) if i.user_id in partners]
+    if mine and all(i.sealed for i in mine) and (rnd.deadline is None or rnd.deadline > now):
+        return table.with_round(replace(rnd, deadline=now, remind_at=None))
+    return table
+
+
+# --- reminding -----------------------------------------------------------------------------
+def waiting(table: Table, rnd: Round) -> list[Interview]:
+    """The interviews of current partners that are not sealed yet."""
+    partners = {m.user_id for m in table.partners}
+    return [i for i in table.interviews_of(rnd) if i.user_id in partners and not i.sealed]
+
+
+def remind(table: Table, rnd: Round, who: list[Interview], now: datetime) -> tuple[Table,
+                                                                                    list[Effect]]:
+    """Ask each of `who` again, with a friendly word and the closing time first."""
+    t = Texts.of(table.partnership)
+    changed = table
+    effects: list[Effect] = []
+    for interview in who:
+        member = table.member(interview.user_id)
+        prompter = CheckinPrompter(table.partnership, rnd, member)
+        lead = t.sections("checkin_reminder", partnership=table.partnership.name,
+                          closes=prompter.closes)
+        effects.append(SendPrivate(member.user_id, prompter.question(interview, lead)))
+        changed = changed.with_interview(replace(interview, reminded_at=now))
+    return changed, effects
+
+
+def remind_due(table: Table, ctx: Context) -> Decision:
+    """The one automatic reminder, to partners not sealed and not reminded yet."""
+    rnd = table.open_round(RoundKind.CHECKIN)
+    if rnd is None or rnd.remind_at is None or rnd.remind_at > ctx.now:
+        return Decision(None)
+    who = [i for i in waiting(table, rnd) if i.reminded_at is None]
+    changed, effects = remind(table, rnd, who, ctx.now)
+    changed = changed.with_round(replace(rnd, remind_at=None))
+    return Decision(changed, tuple(effects))
