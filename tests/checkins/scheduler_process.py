@@ -1,0 +1,41 @@
+"""One bot process for the multi-process test: `python scheduler_process.py URL DUE START`.
+
+Wired like `optafel run` (the composition root, migrations, the scheduler), with the local
+adapter as its platform and its clock fixed at the due time DUE. At wall-clock time START
+it ticks until nothing is left, then prints every message it delivered as JSON lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from datetime import datetime
+
+from bot.bootstrap import build_runtime
+from bot.config import Settings
+from bot.local.adapter import LocalAdapter
+from bot.scheduler import Scheduler
+
+
+async def main(url: str, due: datetime, start: float) -> None:
+    runtime = build_runtime(Settings(database_url=url), clock=lambda: due, drain_interval=0.05)
+    runtime.scheduler = Scheduler(runtime, interval=0.05, batch=3)  # small batches interleave
+    adapter = LocalAdapter()
+    runtime.add_adapter(adapter)
+    await asyncio.sleep(max(0.0, start - time.time()))
+    await runtime.start()
+    idle = 0
+    while idle < 5:
+        result = await runtime.scheduler.tick()
+        idle = 0 if (result.opened or result.reminded or result.closed) else idle + 1
+        await asyncio.sleep(0.05)
+    await runtime.drain()
+    await runtime.stop()
+    for message in adapter.messages:
+        print(json.dumps({"place": message.place, "text": message.text}))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], datetime.fromisoformat(sys.argv[2]), float(sys.argv[3])))
