@@ -162,7 +162,7 @@ class Runtime:
                 log.info("duplicate %s event %s ignored", platform, event_id)
                 return False
             decision, partnership_id = self._dispatch(uow, platform, event, ctx)
-            self._store(uow, platform, partnership_id, decision)
+            record(uow, platform, partnership_id, decision)
             uow.commit()
         return True
 
@@ -197,14 +197,6 @@ class Runtime:
                     table = None
                 return join(table, event, ctx), _id(table)
         raise TypeError(f"unknown event {event!r}")
-
-    @staticmethod
-    def _store(uow: UnitOfWork, platform: str, partnership_id: int | None,
-               decision: Decision) -> None:
-        if decision.table is not None:
-            partnership_id = uow.tables.save(decision.table).partnership.id
-        for effect in decision.effects:
-            uow.outbox.add(platform, partnership_id, effect)
 
     async def home(self, platform: str, user_id: str) -> Message:
         """A person's home page (Slack App Home): see `bot.home`. Reads, changes nothing."""
@@ -286,8 +278,17 @@ class Runtime:
             table = uow.tables.by_id(item.partnership_id) if item.partnership_id else None
             if table is not None:
                 decision = delivery_failed(table, item.effect, error.reason, error.unreachable)
-                self._store(uow, item.platform, item.partnership_id, decision)
+                record(uow, item.platform, item.partnership_id, decision)
             uow.commit()
+
+
+def record(uow: UnitOfWork, platform: str, partnership_id: int | None,
+           decision: Decision) -> None:
+    """Store a decision: the new state and, in the same transaction, its effects."""
+    if decision.table is not None:
+        partnership_id = uow.tables.save(decision.table).partnership.id
+    for effect in decision.effects:
+        uow.outbox.add(platform, partnership_id, effect)
 
 
 def _id(table: object) -> int | None:

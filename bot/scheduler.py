@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.runtime import record
 from conversations.checkin import checkin_due, remind_due
 from conversations.checkin_result import close_due
 from conversations.context import Context
@@ -153,8 +154,7 @@ class Scheduler:
                             continue
                         decision = decide(uow, table, self._context(table, now))
                         if decision.table is not None or decision.effects:
-                            self.runtime._store(uow, table.partnership.platform,
-                                                partnership_id, decision)
+                            record(uow, table.partnership.platform, partnership_id, decision)
                             done += 1
                 except Exception:
                     log.exception("check-in work for partnership %s failed", partnership_id)
