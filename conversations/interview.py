@@ -78,12 +78,10 @@ def apply(interview: Interview, given: Input, now: datetime, remembered: str | N
             return _start(interview, given)
         case Kind.TEXT:
             return _text_step(interview, given, remembered, flow)
-        case Kind.MULTI:
-            return _multi_step(interview, given, flow)
+        case Kind.MULTI | Kind.CHOICE_NOTE:
+            return _choose_with_note(interview, given, flow)
         case Kind.SCALE:
             return _scale_step(interview, given, flow)
-        case Kind.CHOICE_NOTE:
-            return _choice_note_step(interview, given, flow)
         case Kind.REVIEW:
             return _review(interview, given, now, flow)
     raise IllegalTransition(f"no handler for step {interview.step!r}")
@@ -114,9 +112,13 @@ def _text_step(interview: Interview, given: Input, remembered: str | None,
     return _stay(interview, "unknown_choice")
 
 
-def _multi_step(interview: Interview, given: Input, flow: Flow) -> Outcome:
+def _choose_with_note(interview: Interview, given: Input, flow: Flow) -> Outcome:
+    """Multi-select (`t:` toggles) or one choice (`c:`), a line of text, then "next".
+
+    Choosing updates the pressed message in place; typed text is the note beside it.
+    """
     step_spec = flow.spec(interview.step)
-    chosen: frozenset[str] = getattr(interview.answers, step_spec.field)
+    multi = step_spec.kind is Kind.MULTI
     if isinstance(given, Text):
         text = _clean_text(given.text)
         if not text:
@@ -124,15 +126,18 @@ def _multi_step(interview: Interview, given: Input, flow: Flow) -> Outcome:
         changed = _set(interview, **{step_spec.note_field: text})
         return Outcome(changed, "noted_choose")
     value = given.value
-    if value.startswith("t:") and value[2:] in step_spec.options:
-        option = value[2:]
-        toggled = chosen - {option} if option in chosen else chosen | {option}
-        changed = _set(interview, **{step_spec.field: frozenset(toggled)})
+    prefix, _, option = value.partition(":")
+    if prefix == ("t" if multi else "c") and option in step_spec.options:
+        if multi:
+            chosen: frozenset[str] = getattr(interview.answers, step_spec.field)
+            option = chosen - {option} if option in chosen else chosen | {option}
+        changed = _set(interview, **{step_spec.field: option})
         return Outcome(changed, ask=False, update_pressed=True)
     if value == "next":
         return _advance(interview, interview, flow)
     if value == "skip":
-        cleared = _set(interview, **{step_spec.field: frozenset(), step_spec.note_field: None})
+        empty = frozenset() if multi else None
+        cleared = _set(interview, **{step_spec.field: empty, step_spec.note_field: None})
         return _advance(interview, cleared, flow)
     return _stay(interview, "unknown_choice")
 
@@ -149,26 +154,6 @@ def _scale_step(interview: Interview, given: Input, flow: Flow) -> Outcome:
         choice = int(raw) if raw.isdigit() else raw
         if choice in step_spec.options:
             return _advance(interview, _set(interview, **{step_spec.field: choice}), flow)
-    return _stay(interview, "unknown_choice")
-
-
-def _choice_note_step(interview: Interview, given: Input, flow: Flow) -> Outcome:
-    step_spec = flow.spec(interview.step)
-    if isinstance(given, Text):
-        text = _clean_text(given.text)
-        if not text:
-            return _stay(interview, "empty_text")
-        changed = _set(interview, **{step_spec.note_field: text})
-        return Outcome(changed, "noted_choose")
-    value = given.value
-    if value.startswith("c:") and value[2:] in step_spec.options:
-        changed = _set(interview, **{step_spec.field: value[2:]})
-        return Outcome(changed, ask=False, update_pressed=True)
-    if value == "next":
-        return _advance(interview, interview, flow)
-    if value == "skip":
-        cleared = _set(interview, **{step_spec.field: None, step_spec.note_field: None})
-        return _advance(interview, cleared, flow)
     return _stay(interview, "unknown_choice")
 
 
