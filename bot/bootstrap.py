@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.adapter import ChatAdapter
@@ -34,3 +35,29 @@ def platform_adapters(settings: Settings, listener: HttpListener) -> list[ChatAd
         module = importlib.import_module(f"bot.{platform}.adapter")
         adapters.append(module.build_adapter(settings, listener))
     return adapters
+
+
+@dataclass
+class Service:
+    """What `optafel run` runs with a platform configured: the runtime and the listener."""
+
+    runtime: Runtime
+    listener: HttpListener
+
+    async def start(self) -> None:
+        await self.runtime.start()
+        await self.listener.start()
+
+    async def stop(self) -> None:
+        await self.listener.stop()
+        await self.runtime.stop()
+        self.runtime.engine.dispose()
+
+
+def build_service(settings: Settings, **runtime_options: object) -> Service:
+    """The runtime with every configured platform's adapter, sharing one HTTP listener."""
+    runtime = build_runtime(settings, **runtime_options)
+    listener = HttpListener(settings.optafel_host, settings.optafel_port)
+    for adapter in platform_adapters(settings, listener):
+        runtime.add_adapter(adapter)
+    return Service(runtime, listener)

@@ -69,27 +69,24 @@ async def _console(settings: Settings) -> None:
 
 
 async def _serve(settings: Settings) -> None:
-    from bot.bootstrap import build_runtime, platform_adapters
-    from bot.http import HttpListener
+    from bot.bootstrap import build_service
 
-    runtime = build_runtime(settings)
-    listener = HttpListener(settings.optafel_host, settings.optafel_port)
-    for adapter in platform_adapters(settings, listener):
-        runtime.add_adapter(adapter)
+    service = build_service(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await runtime.start()
-    await listener.start()
+    await service.start()
     logging.getLogger("optafel").info(
-        "running %s on http://%s:%s", ", ".join(settings.platforms), listener.host, listener.port
+        "running %s on http://%s:%s",
+        ", ".join(settings.platforms),
+        service.listener.host,
+        service.listener.port,
     )
     try:
         await stop.wait()
     finally:
-        await listener.stop()
-        await runtime.stop()
+        await service.stop()
 
 
 @main.command()

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from bot.bootstrap import build_runtime, platform_adapters
+from bot.bootstrap import build_service
 from bot.config import Settings
 from bot.http import HttpListener
 from bot.runtime import Runtime
@@ -25,18 +25,12 @@ async def socket_app(slack_api: FakeSlackApi, database_url: str,
     settings = Settings(_env_file=None, database_url=database_url, optafel_language="en",
                         optafel_port=0, slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN,
                         slack_api_url=slack_api.base_url)
-    runtime = build_runtime(settings, drain_interval=0.05)
-    listener = HttpListener(settings.optafel_host, settings.optafel_port)
-    for adapter in platform_adapters(settings, listener):
-        runtime.add_adapter(adapter)
-    await runtime.start()
-    await listener.start()
+    service = build_service(settings, drain_interval=0.05)
+    await service.start()
     try:
-        yield runtime, listener
+        yield service.runtime, service.listener
     finally:
-        await listener.stop()
-        await runtime.stop()
-        runtime.engine.dispose()
+        await service.stop()
 
 
 async def test_socket_mode_runs_commands_and_events(

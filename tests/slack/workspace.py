@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.bootstrap import build_runtime, platform_adapters
+from bot.bootstrap import Service, build_service
 from bot.config import Settings
 from bot.http import HttpListener
 from bot.runtime import Runtime
@@ -45,22 +45,17 @@ class Workspace:
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=api.base_url.rstrip("/"),  # the missing slash is added
         )
-        # As `optafel run` does it (bot/cli.py): runtime, listener, adapters, start.
-        runtime = build_runtime(settings, drain_interval=0.05)
-        listener = HttpListener(settings.optafel_host, settings.optafel_port)
-        for adapter in platform_adapters(settings, listener):
-            runtime.add_adapter(adapter)
-        await runtime.start()
-        await listener.start()
+        # As `optafel run` does it (bot/cli.py).
+        service = build_service(settings, drain_interval=0.05)
+        await service.start()
+        runtime, listener = service.runtime, service.listener
         slack = runtime.adapters["slack"]
         assert isinstance(slack, SlackAdapter)
         return cls(api, runtime, listener, slack)
 
     async def stop(self) -> None:
         await self.requests.close()
-        await self.listener.stop()
-        await self.runtime.stop()
-        self.runtime.engine.dispose()
+        await Service(self.runtime, self.listener).stop()
 
     def user(self, user_id: str, name: str, *, in_channel: bool = True) -> SlackUser:
         if user_id not in self.api.users:

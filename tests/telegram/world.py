@@ -9,7 +9,7 @@ import socket
 import time
 from dataclasses import dataclass
 
-from bot.bootstrap import build_runtime, platform_adapters
+from bot.bootstrap import Service, build_service
 from bot.config import Settings
 from bot.http import HttpListener
 from bot.runtime import Runtime
@@ -54,22 +54,17 @@ class World:
                                   if webhook else None),
             telegram_webhook_secret=WEBHOOK_SECRET if webhook else None,
         )
-        # As `optafel run` does it (bot/cli.py): runtime, listener, adapters, start.
-        runtime = build_runtime(settings, drain_interval=0.05)
-        listener = HttpListener(settings.optafel_host, settings.optafel_port)
-        for adapter in platform_adapters(settings, listener):
-            runtime.add_adapter(adapter)
-        await runtime.start()
-        await listener.start()
+        # As `optafel run` does it (bot/cli.py).
+        service = build_service(settings, drain_interval=0.05)
+        await service.start()
+        runtime, listener = service.runtime, service.listener
         telegram = runtime.adapters["telegram"]
         assert isinstance(telegram, TelegramAdapter)
         fake.add_group(GROUP)
         return cls(fake, runtime, listener, telegram)
 
     async def stop(self) -> None:
-        await self.listener.stop()
-        await self.runtime.stop()
-        self.runtime.engine.dispose()
+        await Service(self.runtime, self.listener).stop()
 
     @property
     def webhook_url(self) -> str:
