@@ -30,7 +30,7 @@ async def test_a_complete_round_through_slack(workspace: Workspace) -> None:
     assert "anna is the coordinator" in workspace.channel_text()
 
     await anna.command("partners")  # nobody named: the channel's humans
-    assert "The partners: anna, bert, carla." in workspace.channel_text()
+    assert "The partners: anna, bert and carla." in workspace.channel_text()
     assert "polly" not in workspace.channel_text()
     assert len(api.calls_to("conversations.members")) >= 2  # followed next_cursor
 

@@ -22,7 +22,7 @@ async def _partnership(ws: Workspace) -> tuple[SlackUser, SlackUser, SlackUser]:
     carla = ws.user("U0CARLA", "carla")
     await anna.command("setup")
     await anna.command("partners <@U0ANNA|anna> <@U0BERT|bert> <@U0CARLA>")
-    assert "The partners: anna, bert, carla." in ws.channel_text()
+    assert "The partners: anna, bert and carla." in ws.channel_text()
     return anna, bert, carla
 
 
