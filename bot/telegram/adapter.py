@@ -162,7 +162,12 @@ class TelegramAdapter(ChatAdapter):
     async def _accept_webhook(self, data: dict[str, Any]) -> bool:
         if not self._running:
             return False
-        await self.application.update_queue.put(Update.de_json(data, self.application.bot))
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except Exception:  # not an update we understand: retrying it would not help
+            log.exception("telegram webhook: cannot read update %s", data.get("update_id"))
+            return True
+        await self.application.update_queue.put(update)
         return True
 
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
