@@ -31,12 +31,18 @@ def free_port() -> int:
 
 
 class World:
-    def __init__(self, fake: FakeTelegram, runtime: Runtime, listener: HttpListener,
-                 adapter: TelegramAdapter) -> None:
+    def __init__(self, fake: FakeTelegram, service: Service, adapter: TelegramAdapter) -> None:
         self.fake = fake
-        self.runtime = runtime
-        self.listener = listener
+        self.service = service
         self.adapter = adapter
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.service.runtime
+
+    @property
+    def listener(self) -> HttpListener:
+        return self.service.listener
 
     @classmethod
     async def start(cls, fake: FakeTelegram, database_url: str, *, webhook: bool = False,
@@ -54,17 +60,16 @@ class World:
                                   if webhook else None),
             telegram_webhook_secret=WEBHOOK_SECRET if webhook else None,
         )
-        # As `optafel run` does it (bot/cli.py).
+        # As `optafel run` does it (bot/cli.py): the service with every configured adapter.
         service = build_service(settings, drain_interval=0.05)
         await service.start()
-        runtime, listener = service.runtime, service.listener
-        telegram = runtime.adapters["telegram"]
+        telegram = service.runtime.adapters["telegram"]
         assert isinstance(telegram, TelegramAdapter)
         fake.add_group(GROUP)
-        return cls(fake, runtime, listener, telegram)
+        return cls(fake, service, telegram)
 
     async def stop(self) -> None:
-        await Service(self.runtime, self.listener).stop()
+        await self.service.stop()
 
     @property
     def webhook_url(self) -> str:
