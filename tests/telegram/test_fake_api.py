@@ -17,16 +17,6 @@ ANN = TgUser(1001, "Ann", "de Vries")
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
-@pytest.fixture
 async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
     async with Bot(BOT_TOKEN, base_url=fake.base_url) as client:
         yield client
