@@ -64,7 +64,8 @@ class Inbound:
             events = translated if isinstance(translated, list) else [translated]
             for n, event in enumerate(e for e in events if e is not None):
                 if self.runtime is None:
-                    log.warning("Slack event while stopped, not handled: %r", event)
+                    # The type only: an event's repr would show what a partner typed.
+                    log.warning("Slack %s while stopped, not handled", type(event).__name__)
                     return
                 await self.runtime.handle(PLATFORM, event, event_id=key(n))
         except Exception:
