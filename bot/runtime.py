@@ -241,7 +241,7 @@ class Runtime:
         """Send one item; True when it was delivered."""
         adapter = self.adapters[item.platform]
         try:
-            await _call(adapter, item.effect)
+            await _call(adapter, item.effect, item.progress)
         except DeliveryError as raised:
             error = raised
         except Exception as raised:  # a bug or an outage: retry, never lose the message
@@ -257,7 +257,8 @@ class Runtime:
             await asyncio.to_thread(self._give_up, item, error)
         else:
             delay = error.retry_after or _backoff(item.attempts)
-            await asyncio.to_thread(self._retry, item, delay, error.reason)
+            progress = max(item.progress, error.parts_sent)
+            await asyncio.to_thread(self._retry, item, delay, error.reason, progress)
         return False
 
     def _sent(self, item: OutboxItem) -> None:
@@ -265,9 +266,9 @@ class Runtime:
             uow.outbox.mark_sent(item.id, self.clock())
             uow.commit()
 
-    def _retry(self, item: OutboxItem, delay: float, reason: str) -> None:
+    def _retry(self, item: OutboxItem, delay: float, reason: str, progress: int) -> None:
         with UnitOfWork(self.engine) as uow:
-            uow.outbox.retry_later(item.id, self.clock(), delay, reason)
+            uow.outbox.retry_later(item.id, self.clock(), delay, reason, progress)
             uow.commit()
 
     def _give_up(self, item: OutboxItem, error: DeliveryError) -> None:
@@ -299,16 +300,16 @@ def _backoff(attempts: int) -> float:
     return min(2.0 ** attempts, 300.0)
 
 
-async def _call(adapter: ChatAdapter, effect: Effect) -> None:
+async def _call(adapter: ChatAdapter, effect: Effect, skip: int) -> None:
     match effect:
         case SendPrivate(user_id=u, message=m):
-            await adapter.send_private(u, m)
+            await adapter.send_private(u, m, skip=skip)
         case PostToChannel(channel_id=c, message=m):
-            await adapter.post_to_channel(c, m)
+            await adapter.post_to_channel(c, m, skip=skip)
         case Notice(user_id=u, channel_id=c, message=m):
-            await adapter.notify(u, c, m)
+            await adapter.notify(u, c, m, skip=skip)
         case EditMessage(origin=o, message=m):
-            await adapter.edit_message(o, m)
+            await adapter.edit_message(o, m, skip=skip)
         case UploadPicture(channel_id=c, png=p, title=t):
             await adapter.upload_picture(c, p, t)
         case _:

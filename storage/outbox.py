@@ -23,6 +23,7 @@ class OutboxItem:
     partnership_id: int | None
     effect: Effect
     attempts: int
+    progress: int = 0  # parts of a split message that already arrived
 
 
 DUE_AT_ONCE = datetime(1970, 1, 1, tzinfo=UTC)
@@ -102,6 +103,7 @@ class OutboxRepository:
                 OutboxRow.kind,
                 OutboxRow.payload,
                 OutboxRow.attempts,
+                OutboxRow.progress,
             )
             .where(_pending, OutboxRow.next_attempt_at <= now, ~blocked)
             .where(sa.true() if platforms is None else OutboxRow.platform.in_(list(platforms)))
@@ -124,6 +126,7 @@ class OutboxRepository:
                 partnership_id=r.partnership_id,
                 effect=effect_from_json(r.kind, r.payload),
                 attempts=r.attempts,
+                progress=r.progress,
             )
             for r in rows
         ]
@@ -131,13 +134,17 @@ class OutboxRepository:
     def mark_sent(self, item_id: int, now: datetime) -> None:
         self._update(OutboxRow.id == item_id, sent_at=now, next_attempt_at=now)
 
-    def retry_later(self, item_id: int, now: datetime, delay_seconds: float, error: str) -> None:
-        """Count a failed attempt and try again after `delay_seconds`."""
+    def retry_later(
+        self, item_id: int, now: datetime, delay_seconds: float, error: str, progress: int = 0
+    ) -> None:
+        """Count a failed attempt and try again after `delay_seconds`, starting after the
+        `progress` parts that arrived."""
         self._update(
             OutboxRow.id == item_id,
             attempts=OutboxRow.attempts + 1,
             next_attempt_at=now + timedelta(seconds=delay_seconds),
             error=error,
+            progress=progress,
         )
 
     def mark_failed(self, item_id: int, now: datetime, error: str) -> None:

@@ -152,6 +152,8 @@ class OutboxRow(Base):
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)
+    # Parts of a split message that already arrived: a retry starts after them.
+    progress: Mapped[int] = mapped_column(default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]

@@ -107,16 +107,19 @@ class LocalAdapter(ChatAdapter):
             local.buttons.append(shown)
             self._buttons[number] = (local, shown)
 
-    async def send_private(self, user_id: str, message: Message) -> None:
+    # A terminal has no length limit: every message is one part, so `skip` is always 0.
+    async def send_private(self, user_id: str, message: Message, *, skip: int = 0) -> None:
         self._keep(f"dm:{user_id}", message)
 
-    async def post_to_channel(self, channel_id: str, message: Message) -> None:
+    async def post_to_channel(self, channel_id: str, message: Message, *,
+                              skip: int = 0) -> None:
         self._keep(f"#{channel_id}", message)
 
-    async def notify(self, user_id: str, channel_id: str, message: Message) -> None:
+    async def notify(self, user_id: str, channel_id: str, message: Message, *,
+                     skip: int = 0) -> None:
         self._keep(f"notice:{user_id}", message)
 
-    async def edit_message(self, origin: str, message: Message) -> None:
+    async def edit_message(self, origin: str, message: Message, *, skip: int = 0) -> None:
         local = self._by_id[origin]
         for old in local.buttons:  # the old buttons cannot be pressed any more
             self._buttons.pop(old.number, None)

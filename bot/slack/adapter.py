@@ -21,7 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapter import ChatAdapter, DeliveryError
+from bot.adapter import ChatAdapter, DeliveryError, deliver_parts
 from bot.http import HttpListener
 from bot.slack.directory import Directory
 from bot.slack.errors import delivery_error
@@ -73,7 +73,6 @@ class SlackAdapter(ChatAdapter):
         self.runtime: Runtime | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._ims: dict[str, str] = {}  # user id → DM channel id
-        self._progress: dict[tuple[str, int], int] = {}  # parts of a split message sent
         if not app_token and listener is not None:
             listener.add_route("POST", EVENTS_PATH, self._http)
 
@@ -127,57 +126,55 @@ class SlackAdapter(ChatAdapter):
             self._ims[user_id] = channel
         return channel
 
-    async def _post(self, channel: str, parts: list[SlackMessage], *,
-                    user: str | None = None) -> None:
-        """Post the parts in order. After a failure, a retry resumes where it stopped."""
-        key = (f"{channel}:{user or ''}", hash(tuple(p.text for p in parts)))
-        done = self._progress.get(key, 0)
-        for n, part in enumerate(parts[done:], start=done):
+    async def _post(self, channel: str, parts: list[SlackMessage], skip: int, *,
+                    user: str | None = None, private: bool = False) -> None:
+        """Post the parts in order, after the `skip` that arrived on an earlier attempt."""
+
+        async def post(_: int, part: SlackMessage) -> None:
             if user is None:
                 await self.client.chat_postMessage(channel=channel, **part.payload())
             else:
                 await self.client.chat_postEphemeral(channel=channel, user=user,
                                                      **part.payload())
-            self._progress[key] = n + 1
-        self._progress.pop(key, None)
 
-    async def send_private(self, user_id: str, message: Message) -> None:
+        await deliver_parts(parts, skip, post, lambda e: _translate(e, private=private))
+
+    async def send_private(self, user_id: str, message: Message, *, skip: int = 0) -> None:
         try:
-            await self._post(await self._im(user_id), render(message))
+            channel = await self._im(user_id)
         except Exception as error:
             raise _translate(error, private=True) from error
+        await self._post(channel, render(message), skip, private=True)
 
-    async def post_to_channel(self, channel_id: str, message: Message) -> None:
-        try:
-            await self._post(channel_id, render(message))
-        except Exception as error:
-            raise _translate(error) from error
+    async def post_to_channel(self, channel_id: str, message: Message, *,
+                              skip: int = 0) -> None:
+        await self._post(channel_id, render(message), skip)
 
-    async def notify(self, user_id: str, channel_id: str, message: Message) -> None:
+    async def notify(self, user_id: str, channel_id: str, message: Message, *,
+                     skip: int = 0) -> None:
         """Ephemeral in the channel; privately when Slack cannot show it there."""
         try:
-            await self._post(channel_id, render(message), user=user_id)
-        except Exception as error:
-            failure = _translate(error)
+            await self._post(channel_id, render(message), skip, user=user_id)
+        except DeliveryError as failure:
             if not failure.permanent:
-                raise failure from error
+                raise
             log.info("ephemeral in %s failed (%s); sending privately", channel_id,
                      failure.reason)
-            await self.send_private(user_id, message)
+            await self.send_private(user_id, message)  # ephemerals vanish: all of it
 
-    async def edit_message(self, origin: str, message: Message) -> None:
+    async def edit_message(self, origin: str, message: Message, *, skip: int = 0) -> None:
+        """The first part replaces the pressed message; further parts follow it."""
         channel, _, ts = origin.partition(":")
         if not channel or not ts:
             raise DeliveryError(f"not a Slack message: {origin!r}", permanent=True)
-        parts = render(message)
-        if not parts:
-            return
-        try:
-            await self.client.chat_update(channel=channel, ts=ts, **parts[0].payload())
-            if parts[1:]:
-                await self._post(channel, parts[1:])
-        except Exception as error:
-            raise _translate(error) from error
+
+        async def send(number: int, part: SlackMessage) -> None:
+            if number == 0:
+                await self.client.chat_update(channel=channel, ts=ts, **part.payload())
+            else:
+                await self.client.chat_postMessage(channel=channel, **part.payload())
+
+        await deliver_parts(render(message), skip, send, _translate)
 
     async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
         try:

@@ -18,10 +18,8 @@ the reverse at stop; never `run_polling()`, which would own the event loop.
 from __future__ import annotations
 
 import datetime as dtm
-import hashlib
 import html
 import logging
-from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from telegram import (
@@ -35,7 +33,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
-from bot.adapter import ChatAdapter, DeliveryError
+from bot.adapter import ChatAdapter, DeliveryError, deliver_parts
 from bot.http import HttpListener
 from bot.telegram import commands, webhook
 from bot.telegram.errors import delivery_error, is_harmless
@@ -110,7 +108,6 @@ class TelegramAdapter(ChatAdapter):
         self.runtime: Runtime | None = None
         self.bot_username: str | None = None
         self._running = False
-        self._progress: OrderedDict[str, int] = OrderedDict()  # parts sent of a split message
         if webhook_url:
             if listener is None:
                 raise ValueError("webhook mode needs the HTTP listener")
@@ -206,40 +203,34 @@ class TelegramAdapter(ChatAdapter):
                 return None
             raise delivery_error(error, target) from error
 
-    async def _send(self, chat_id: int, message: Message) -> None:
-        """Send every part in order. A retry after a failure in the middle (the outbox
-        tries the whole effect again) skips the parts that already arrived."""
-        parts = self._render(message)
-        key = hashlib.sha256(
-            f"{chat_id}\0".encode() + "\0".join(p.html for p in parts).encode()
-        ).hexdigest()
-        done = self._progress.get(key, 0)
-        for number, part in enumerate(parts):
-            if number < done:
-                continue
-            await self._call(
-                chat_id, self.bot.send_message, chat_id=chat_id, text=part.html,
-                parse_mode=ParseMode.HTML, reply_markup=reply_markup(part.keyboard),
-                link_preview_options=NO_PREVIEW,
-            )
-            if len(parts) > 1:
-                self._progress[key] = number + 1
-                self._progress.move_to_end(key)
-                while len(self._progress) > 1000:
-                    self._progress.popitem(last=False)
-        self._progress.pop(key, None)
+    async def _send(self, chat_id: int, message: Message, skip: int) -> None:
+        """Send every part in order, after the `skip` that arrived on an earlier attempt."""
 
-    async def send_private(self, user_id: str, message: Message) -> None:
-        await self._send(int(user_id), message)
+        async def send(_: int, part: TelegramMessage) -> None:
+            await self._send_part(chat_id, part)
 
-    async def post_to_channel(self, channel_id: str, message: Message) -> None:
-        await self._send(int(channel_id), message)
+        await deliver_parts(self._render(message), skip, send, _as_delivery_error)
 
-    async def notify(self, user_id: str, channel_id: str, message: Message) -> None:
+    async def _send_part(self, chat_id: int, part: TelegramMessage) -> None:
+        await self._call(
+            chat_id, self.bot.send_message, chat_id=chat_id, text=part.html,
+            parse_mode=ParseMode.HTML, reply_markup=reply_markup(part.keyboard),
+            link_preview_options=NO_PREVIEW,
+        )
+
+    async def send_private(self, user_id: str, message: Message, *, skip: int = 0) -> None:
+        await self._send(int(user_id), message, skip)
+
+    async def post_to_channel(self, channel_id: str, message: Message, *,
+                              skip: int = 0) -> None:
+        await self._send(int(channel_id), message, skip)
+
+    async def notify(self, user_id: str, channel_id: str, message: Message, *,
+                     skip: int = 0) -> None:
         """Telegram has no ephemeral messages: the answer goes to the group."""
-        await self._send(int(channel_id), message)
+        await self._send(int(channel_id), message, skip)
 
-    async def edit_message(self, origin: str, message: Message) -> None:
+    async def edit_message(self, origin: str, message: Message, *, skip: int = 0) -> None:
         """Replace the pressed message (its old buttons go); any further parts follow."""
         try:
             chat_id, message_id = parse_origin(origin)
@@ -250,18 +241,18 @@ class TelegramAdapter(ChatAdapter):
             await self._call(chat_id, self.bot.edit_message_reply_markup, chat_id=chat_id,
                              message_id=message_id, reply_markup=None)
             return
-        first, *rest = parts
-        await self._call(
-            chat_id, self.bot.edit_message_text, chat_id=chat_id, message_id=message_id,
-            text=first.html, parse_mode=ParseMode.HTML, reply_markup=reply_markup(first.keyboard),
-            link_preview_options=NO_PREVIEW,
-        )
-        for part in rest:
+
+        async def send(number: int, part: TelegramMessage) -> None:
+            if number > 0:
+                await self._send_part(chat_id, part)
+                return
             await self._call(
-                chat_id, self.bot.send_message, chat_id=chat_id, text=part.html,
-                parse_mode=ParseMode.HTML, reply_markup=reply_markup(part.keyboard),
-                link_preview_options=NO_PREVIEW,
+                chat_id, self.bot.edit_message_text, chat_id=chat_id, message_id=message_id,
+                text=part.html, parse_mode=ParseMode.HTML,
+                reply_markup=reply_markup(part.keyboard), link_preview_options=NO_PREVIEW,
             )
+
+        await deliver_parts(parts, skip, send, _as_delivery_error)
 
     async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
         chat_id = int(channel_id)
@@ -271,6 +262,11 @@ class TelegramAdapter(ChatAdapter):
             photo=InputFile(png, filename="optafel.png"), caption=caption,
             parse_mode=ParseMode.HTML,
         )
+
+
+def _as_delivery_error(error: Exception) -> DeliveryError:
+    """`_call` already turned Telegram's errors into DeliveryErrors; anything else: retry."""
+    return error if isinstance(error, DeliveryError) else DeliveryError(type(error).__name__)
 
 
 def build_adapter(settings: Settings, listener: HttpListener) -> TelegramAdapter:

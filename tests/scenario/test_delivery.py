@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.adapter import DeliveryError
+from bot.adapter import DeliveryError, deliver_parts
 from bot.local.adapter import LocalAdapter
 from bot.local.session import LocalSession
 from bot.runtime import Runtime
 from conversations.messages import Message
 
-from .conftest import FakeClock
+from .conftest import FakeClock, answer_everything
 
 
 class FlakyPlatform(LocalAdapter):
@@ -25,11 +25,12 @@ class FlakyPlatform(LocalAdapter):
         if self.failures.get(place):
             raise self.failures[place].pop(0)
 
-    async def send_private(self, user_id: str, message: Message) -> None:
+    async def send_private(self, user_id: str, message: Message, *, skip: int = 0) -> None:
         self._maybe_fail(f"dm:{user_id}")
         await super().send_private(user_id, message)
 
-    async def post_to_channel(self, channel_id: str, message: Message) -> None:
+    async def post_to_channel(self, channel_id: str, message: Message, *,
+                              skip: int = 0) -> None:
         self._maybe_fail(f"#{channel_id}")
         await super().post_to_channel(channel_id, message)
 
@@ -98,3 +99,51 @@ async def test_a_channel_the_bot_cannot_post_in_is_reported_to_the_coordinators(
     told = platform.inbox("dewi")[-1].text
     assert "couldn't post in the channel of Tafel (not_in_channel)" in told
     await runtime.stop()
+
+
+class PagedPlatform(FlakyPlatform):
+    """A platform whose messages hold one section each: a long message goes in parts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posted: list[str] = []
+
+    async def post_to_channel(self, channel_id: str, message: Message, *,
+                              skip: int = 0) -> None:
+        async def post(number: int, section: str) -> None:
+            self._maybe_fail(f"#{channel_id}:{number}")
+            self.posted.append(section)
+
+        await deliver_parts(message.sections, skip, post, _as_delivery_error)
+
+
+def _as_delivery_error(error: Exception) -> DeliveryError:
+    return error if isinstance(error, DeliveryError) else DeliveryError("?")
+
+
+async def test_a_split_reveal_resumes_after_a_restart_without_posting_a_part_twice(engine):
+    clock = FakeClock()
+    first = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)
+    platform = PagedPlatform()
+    first.add_adapter(platform)
+    await first.start()
+    s = LocalSession(first, platform)
+    await s.command("Dewi", "/setup")
+    await s.command("Dewi", "/partners @Anna")
+    await s.command("Dewi", "/round")
+    await answer_everything(s, "Anna", "Municipality")
+    platform.posted.clear()
+    platform.fail("#tafel:3", DeliveryError("rate limited", retry_after=60))
+    await s.command("Dewi", "/reveal")
+    assert len(platform.posted) == 3  # header (2 sections) and Anna's card arrived
+    await first.stop()  # the process stops before the retry
+
+    clock.advance(seconds=61)
+    second = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)
+    second.add_adapter(platform)
+    await second.start()
+    await second.drain()
+    await second.stop()
+    assert platform.posted[0].startswith("<b>On the table")
+    assert len(platform.posted) == len(set(platform.posted))  # no part twice
+    assert any("To talk about" in part for part in platform.posted)  # and none lost
