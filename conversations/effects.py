@@ -42,7 +42,9 @@ class Notice:
 
     @property
     def destination(self) -> str:
-        return f"notice:{self.user_id}:{self.channel_id}"
+        # Where a platform has no ephemeral messages (Telegram) a notice lands in the
+        # channel itself, so it queues with the channel's posts.
+        return f"channel:{self.channel_id}"
 
 
 @dataclass(frozen=True)
