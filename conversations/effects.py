@@ -14,11 +14,6 @@ class SendPrivate:
     user_id: str
     message: Message
 
-    @property
-    def destination(self) -> str:
-        """Effects to one destination are delivered in the order they were decided."""
-        return f"user:{self.user_id}"
-
 
 @dataclass(frozen=True)
 class PostToChannel:
@@ -26,10 +21,6 @@ class PostToChannel:
 
     channel_id: str
     message: Message
-
-    @property
-    def destination(self) -> str:
-        return f"channel:{self.channel_id}"
 
 
 @dataclass(frozen=True)
@@ -40,12 +31,6 @@ class Notice:
     channel_id: str
     message: Message
 
-    @property
-    def destination(self) -> str:
-        # Where a platform has no ephemeral messages (Telegram) a notice lands in the
-        # channel itself, so it queues with the channel's posts.
-        return f"channel:{self.channel_id}"
-
 
 @dataclass(frozen=True)
 class EditMessage:
@@ -53,10 +38,6 @@ class EditMessage:
 
     origin: str
     message: Message
-
-    @property
-    def destination(self) -> str:
-        return f"edit:{self.origin}"
 
 
 @dataclass(frozen=True)
@@ -67,9 +48,21 @@ class UploadPicture:
     png: bytes
     title: str
 
-    @property
-    def destination(self) -> str:
-        return f"channel:{self.channel_id}"
-
 
 Effect = SendPrivate | PostToChannel | Notice | EditMessage | UploadPicture
+
+
+def destination(effect: Effect) -> str:
+    """Where an effect lands; effects to one destination are delivered in decision order.
+
+    A notice queues with its channel's posts: where a platform has no ephemeral messages
+    (Telegram) it lands in the channel itself.
+    """
+    match effect:
+        case SendPrivate(user_id=user_id):
+            return f"user:{user_id}"
+        case EditMessage(origin=origin):
+            return f"edit:{origin}"
+        case PostToChannel(channel_id=c) | Notice(channel_id=c) | UploadPicture(channel_id=c):
+            return f"channel:{c}"
+    raise TypeError(effect)

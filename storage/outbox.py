@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from conversations.effects import Effect
+from conversations.effects import Effect, destination
 from storage.schema import OutboxRow
 from storage.serialization import effect_from_json, effect_to_json
 
@@ -59,7 +59,7 @@ class OutboxRepository:
                 platform=platform,
                 partnership_id=partnership_id,
                 kind=kind,
-                destination=effect.destination,
+                destination=destination(effect),
                 payload=payload,
                 created_at=created,
                 attempts=0,
