@@ -21,14 +21,14 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 from zoneinfo import ZoneInfo
 
-from conversations import categories, payloads
+from conversations import categories
 from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import Effect, PostToChannel, SendPrivate
 from conversations.messages import Button, Message
 from conversations.model import (
+    Answers,
     Interview,
-    Member,
     Partnership,
     Round,
     RoundKind,
@@ -36,6 +36,7 @@ from conversations.model import (
     Step,
     Table,
 )
+from conversations.prompts import Prompter
 from conversations.schedule import next_due, schedule_of, zone
 from conversations.steps import Flow, Kind, StepSpec
 from conversations.texts import Texts
@@ -79,18 +80,10 @@ def remind_before(window: timedelta) -> timedelta:
 
 
 # --- the questions -----------------------------------------------------------------------
-class CheckinPrompter:
-    """The messages of one partner's check-in; the same interface as `Prompter`."""
+class CheckinPrompter(Prompter):
+    """The messages of one partner's check-in."""
 
-    def __init__(self, partnership: Partnership, rnd: Round, member: Member) -> None:
-        self.t = Texts.of(partnership)
-        self.partnership = partnership
-        self.round = rnd
-        self.member = member
-
-    def _button(self, step: CheckinStep, value: str, label: str, **flags: bool) -> Button:
-        payload = payloads.encode(self.partnership.id or 0, self.round.number, step, value)
-        return Button(label=label, payload=payload, **flags)
+    flow = FLOW
 
     @property
     def closes(self) -> datetime | None:
@@ -140,14 +133,8 @@ class CheckinPrompter:
         seal = self._button(CheckinStep.REVIEW, "seal", t.label(seal_key), primary=True)
         return Message((*lead, *body), (change, (seal,)))
 
-    def answered(self, interview: Interview) -> Message:
-        """A pressed question afterwards: the question and the answer, buttons gone."""
-        question = self.question(interview)
-        step_spec = FLOW.spec(interview.step)
-        if step_spec.field is None:
-            return Message(question.sections)
-        value = answer_view(self.t, interview.answers)[step_spec.field]
-        return Message((*question.sections, self.t.markup("answered", value=value, note=None)))
+    def view(self, answers: Answers) -> dict[str, object]:
+        return answer_view(self.t, answers)
 
 
 def answer_view(t: Texts, answers: object) -> dict[str, object]:

@@ -5,14 +5,19 @@ from __future__ import annotations
 from conversations import categories, payloads
 from conversations.messages import Button, Message, MultiSelect
 from conversations.model import Answers, Interview, Member, Partnership, Round, Step
-from conversations.steps import EDITABLE, Kind, spec
+from conversations.steps import EDITABLE, INTERESTS, Flow, Kind, spec
 from conversations.texts import Texts
 
 TOTAL = len(Step)
 
 
 class Prompter:
-    """Builds the messages of one partner's interview in one round."""
+    """Builds the messages of one partner's interview in one round.
+
+    Subclasses with another `flow` (the check-in) reuse the buttons and `answered`.
+    """
+
+    flow: Flow = INTERESTS
 
     def __init__(self, partnership: Partnership, rnd: Round, member: Member) -> None:
         self.t = Texts.of(partnership)
@@ -121,13 +126,16 @@ class Prompter:
     def answered(self, interview: Interview) -> Message:
         """What a pressed question shows afterwards: the answer given, without buttons."""
         question = self.question(interview)
-        step_spec = spec(interview.step)
+        step_spec = self.flow.spec(interview.step)
         if step_spec.field is None:  # welcome and review: the text itself, buttons gone
             return Message(question.sections)
-        view = answer_view(self.t, interview.answers)
+        view = self.view(interview.answers)
         note = view[step_spec.note_field] if step_spec.note_field else None
         summary = self.t.markup("answered", value=view[step_spec.field], note=note)
         return Message((*question.sections, summary))
+
+    def view(self, answers: Answers) -> dict[str, object]:
+        return answer_view(self.t, answers)
 
 
 def answer_view(t: Texts, answers: Answers) -> dict[str, object]:
