@@ -8,10 +8,11 @@ from dataclasses import replace
 from conversations.checkin import CheckinStep, blocked, local, open_checkin, remind, waiting
 from conversations.context import Context
 from conversations.decision import Decision
-from conversations.effects import Notice, PostToChannel
+from conversations.effects import PostToChannel
 from conversations.events import ChannelCommand
 from conversations.messages import Message
 from conversations.model import RoundKind, Table
+from conversations.replies import notice
 from conversations.schedule import (
     MAX_WEEKS,
     MIN_WEEKS,
@@ -23,11 +24,6 @@ from conversations.schedule import (
     schedule_of,
 )
 from conversations.texts import Texts
-
-
-def _notice(cmd: ChannelCommand, t: Texts, key: str, **values: object) -> Decision:
-    return Decision(None, (Notice(cmd.actor.user_id, cmd.channel_id,
-                                  Message(t.sections(key, **values))),))
 
 
 def _post(table: Table, t: Texts, key: str, **values: object) -> PostToChannel:
@@ -52,7 +48,7 @@ def checkin_command(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -
     if first in ("now", "nu"):
         reason = blocked(table)
         if reason is not None:
-            return _notice(cmd, t, reason)
+            return notice(cmd, t, reason)
         return open_checkin(table, ctx)
     if first in ("off", "uit"):
         changed = replace(table, partnership=replace(
@@ -60,11 +56,11 @@ def checkin_command(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -
             next_checkin_at=None))
         return Decision(changed, (_post(changed, t, "checkin_off"),))
     if not cmd.args:
-        return _notice(cmd, t, "checkin_usage", schedule=schedule_view(table),
+        return notice(cmd, t, "checkin_usage", schedule=schedule_view(table),
                        error=None, low=MIN_WEEKS, high=MAX_WEEKS)
     parsed = parse_schedule(cmd.args)
     if isinstance(parsed, ScheduleError):
-        return _notice(cmd, t, "checkin_usage", schedule=None, error=parsed,
+        return notice(cmd, t, "checkin_usage", schedule=None, error=parsed,
                        low=MIN_WEEKS, high=MAX_WEEKS)
     return _set_schedule(table, parsed, p.timezone, t, ctx)
 
@@ -82,10 +78,10 @@ def _set_schedule(table: Table, schedule: Schedule, timezone: str, t: Texts,
 def timezone_command(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
     """`timezone <IANA name>`: the clock check-ins keep; the next one moves with it."""
     if not cmd.args:
-        return _notice(cmd, t, "timezone_usage", current=table.partnership.timezone, bad=None)
+        return notice(cmd, t, "timezone_usage", current=table.partnership.timezone, bad=None)
     parsed = parse_timezone(cmd.args)
     if isinstance(parsed, ScheduleError):
-        return _notice(cmd, t, "timezone_usage", current=table.partnership.timezone,
+        return notice(cmd, t, "timezone_usage", current=table.partnership.timezone,
                        bad=parsed.value)
     p = table.partnership
     schedule = schedule_of(p.checkin_weeks, p.checkin_weekday, p.checkin_time)
@@ -123,11 +119,11 @@ def reveal_checkin(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) ->
     invited = [i for i in table.interviews_of(rnd) if i.user_id in partners]
     answered = sum(1 for i in invited if i.sealed)
     if answered == 0:
-        return _notice(cmd, t, "nobody_answered")
+        return notice(cmd, t, "nobody_answered")
     missing = [partners[i.user_id].name for i in invited if not i.sealed]
     if missing and cmd.args[:1] != ("force",):
         r = {"answered": answered, "invited": len(invited), "missing": missing}
-        return _notice(cmd, t, "reveal_waiting", r=r)
+        return notice(cmd, t, "reveal_waiting", r=r)
     changed = table.with_round(replace(rnd, deadline=ctx.now, remind_at=None))
     return Decision(changed, (_post(changed, t, "checkin_closing"),))
 
@@ -136,7 +132,7 @@ def remind_checkin(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) ->
     rnd = table.open_round(RoundKind.CHECKIN)
     who = waiting(table, rnd)
     if not who:
-        return _notice(cmd, t, "everyone_answered")
+        return notice(cmd, t, "everyone_answered")
     changed, effects = remind(table, rnd, who, ctx.now)
     names = [table.member(i.user_id).name for i in who]
     return Decision(changed, (*effects, _post(changed, t, "reminded", waiting=names)))

@@ -32,6 +32,7 @@ from conversations.model import (
     Table,
 )
 from conversations.prompts import Prompter
+from conversations.replies import notice
 from conversations.reveal import aggregate
 from conversations.reveal_message import reveal_message
 from conversations.status import status_rows
@@ -57,11 +58,6 @@ def channel_command(table: Table | None, cmd: ChannelCommand, ctx: Context) -> D
             names = [m.name for m in table.coordinators]
             return notice(cmd, t, "coordinators_only", command=name, coordinators=names)
     return HANDLERS[name](table, cmd, t, ctx)
-
-
-def notice(cmd: ChannelCommand, t: Texts, key: str, **values: object) -> Decision:
-    message = Message(t.sections(key, **values))
-    return Decision(None, (Notice(cmd.actor.user_id, cmd.channel_id, message),))
 
 
 def _post(table: Table, message: Message) -> PostToChannel:
