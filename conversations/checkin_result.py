@@ -18,7 +18,7 @@ from conversations.decision import Decision
 from conversations.effects import PostToChannel
 from conversations.messages import Message
 from conversations.model import Interview, Partnership, Round, RoundKind, RoundStatus, Table
-from conversations.reveal import _anonymous_order
+from conversations.reveal import anonymous_order
 from conversations.texts import Texts
 from conversations.trend import Series, Trend
 
@@ -86,7 +86,7 @@ def aggregate(table: Table, rnd: Round, history: History,
     invited = [i for i in table.interviews_of(rnd) if i.user_id in partners]
     sealed = [i for i in invited if i.sealed]
     if table.partnership.anonymous:
-        ordered = _anonymous_order(rnd, sealed)
+        ordered = anonymous_order(rnd, sealed)
         labels = {i.user_id: anonymous_label.format(chr(ord("A") + n))
                   for n, i in enumerate(ordered)}
     else:

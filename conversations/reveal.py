@@ -52,7 +52,7 @@ class Reveal:
     questions: tuple[tuple[str, dict], ...]  # discussion question keys with their values
 
 
-def _anonymous_order(rnd: Round, interviews: list[Interview]) -> list[Interview]:
+def anonymous_order(rnd: Round, interviews: list[Interview]) -> list[Interview]:
     """A shuffle nobody can predict from the member list, yet the same on every render."""
 
     def key(i: Interview) -> str:
@@ -68,7 +68,7 @@ def aggregate(table: Table, rnd: Round, anonymous_label: str = "Partner {}") -> 
     sealed = [i for i in invited if i.sealed]
     anonymous = table.partnership.anonymous
     if anonymous:
-        ordered = _anonymous_order(rnd, sealed)
+        ordered = anonymous_order(rnd, sealed)
         labels = {i.user_id: anonymous_label.format(chr(ord("A") + n)) for n, i in
                   enumerate(ordered)}
     else:
