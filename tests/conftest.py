@@ -1,20 +1,60 @@
-"""Shared fixtures: a migrated database on SQLite and, when configured, PostgreSQL."""
+"""Shared fixtures: a migrated database on SQLite and, when configured, PostgreSQL.
+
+PostgreSQL tests never touch the database that `TEST_DATABASE_URL` names: each test run
+creates a database of its own on that server (``optafel_test_<random>``), resets only
+that one between tests, and drops it at the end. Two runs at once cannot collide.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from storage.database import create_engine_for, migrate
 
 TEST_DATABASE_URL = "TEST_DATABASE_URL"
+_OWN_DATABASE_PREFIX = "optafel_test_"
+
+
+def _admin_engine(url: str) -> Engine:
+    return create_engine_for(url, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def postgresql_server_url() -> Iterator[str | None]:
+    """A database of this run's own on the TEST_DATABASE_URL server (None when unset)."""
+    url = os.environ.get(TEST_DATABASE_URL)
+    if not url:
+        yield None
+        return
+    name = f"{_OWN_DATABASE_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
+    admin = _admin_engine(url)
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+    try:
+        yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        admin = _admin_engine(url)
+        try:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            admin.dispose()
 
 
 def _reset_postgresql(url: str) -> None:
+    """Empty this run's own database (refuses any other)."""
+    if not (sa.make_url(url).database or "").startswith(_OWN_DATABASE_PREFIX):
+        raise RuntimeError("refusing to reset a database the tests did not create")
     engine = create_engine_for(url)
     try:
         with engine.begin() as connection:
@@ -24,16 +64,21 @@ def _reset_postgresql(url: str) -> None:
         engine.dispose()
 
 
+@pytest.fixture
+def postgresql_url(postgresql_server_url: str | None) -> str:
+    """An empty PostgreSQL database of this run's own; skips where none is configured."""
+    if postgresql_server_url is None:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    _reset_postgresql(postgresql_server_url)
+    return postgresql_server_url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A URL of an empty database: a SQLite file, or the reset TEST_DATABASE_URL schema."""
+    """A URL of an empty database: a SQLite file, or this run's own PostgreSQL database."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'optafel.db'}"
-    url = os.environ.get(TEST_DATABASE_URL)
-    if not url:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    _reset_postgresql(url)
-    return url
+    return request.getfixturevalue("postgresql_url")
 
 
 @pytest.fixture

@@ -15,30 +15,18 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from bot.local.adapter import LocalAdapter
 from bot.local.session import LocalSession
 from bot.runtime import Runtime
 from conversations.model import RoundKind, RoundStatus
 from storage.database import create_engine_for, migrate
 from storage.unit_of_work import UnitOfWork
-from tests.conftest import TEST_DATABASE_URL, _reset_postgresql
 from tests.scenario.conftest import FakeClock
 
 HELPER = Path(__file__).with_name("scheduler_process.py")
 REPO = Path(__file__).resolve().parents[2]
 PARTNERSHIPS = 24
 DUE = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam
-
-
-@pytest.fixture
-def postgresql_url() -> str:
-    url = os.environ.get(TEST_DATABASE_URL)
-    if not url:
-        pytest.skip("TEST_DATABASE_URL is not set: two processes need PostgreSQL")
-    _reset_postgresql(url)
-    return url
 
 
 async def seed(url: str) -> list[int]:
