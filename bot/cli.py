@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
+import sys
 
 import click
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.database_errors import check as check_database
+from bot.database_errors import shown
 from conversations.texts import LANGUAGES
 
 
@@ -24,6 +28,7 @@ def _settings() -> Settings:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="optafel", prog_name="optafel")
 def main() -> None:
     """Op Tafel: put the interests of collaborating partners on the table.
 
@@ -40,15 +45,20 @@ def run() -> None:
     the bot runs until stopped (Ctrl-C), with the HTTP listener on OPTAFEL_HOST:OPTAFEL_PORT.
     """
     settings = _settings()
+    check_database(settings.database_url)
     if settings.platforms:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         asyncio.run(_serve(settings))
     else:
         logging.basicConfig(level=logging.WARNING)
-        asyncio.run(_console(settings))
+        if asyncio.run(_console(settings)):
+            # Ctrl-C: everything is stored and stopped, but a thread still waits in input();
+            # leave without waiting for it (the interpreter's shutdown would block on stdin).
+            sys.stdout.flush()
+            os._exit(0)
 
 
-async def _console(settings: Settings) -> None:
+async def _console(settings: Settings) -> bool:
     from bot.bootstrap import build_runtime
     from bot.local.adapter import LocalAdapter
     from bot.local.console import printer, run_console
@@ -60,10 +70,10 @@ async def _console(settings: Settings) -> None:
     runtime.add_adapter(adapter)
     session = LocalSession(runtime, adapter)
     box.append(session)
-    click.echo(f"Op Tafel in the terminal — database: {settings.database_url}")
+    click.echo(f"Op Tafel in the terminal — database: {shown(settings.database_url)}")
     await runtime.start()
     try:
-        await run_console(session, language=settings.optafel_language)
+        return await run_console(session, language=settings.optafel_language)
     finally:
         await runtime.stop()
 
@@ -105,5 +115,6 @@ def migrate() -> None:
     from storage.database import migrate as run_migrations
 
     settings = _settings()
+    check_database(settings.database_url)
     run_migrations(settings.database_url)
     click.echo(f"Database is up to date: {settings.database_url}")

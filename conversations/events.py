@@ -19,7 +19,7 @@ class ChannelCommand:
 
     `people` are the users named in the command (`partners @a @b`, `coordinator @c`),
     resolved by the adapter; for `partners` with nobody named, the adapter fills in the
-    channel's human members (bots and the app itself left out).
+    channel's human members (bots and the app itself left out) and sets `whole_channel`.
     """
 
     channel_id: str
@@ -28,6 +28,7 @@ class ChannelCommand:
     name: str
     args: tuple[str, ...] = ()
     people: tuple[Person, ...] = ()
+    whole_channel: bool = False
 
 
 @dataclass(frozen=True)

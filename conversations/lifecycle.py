@@ -88,19 +88,38 @@ def _people(table: Table, people: tuple[Person, ...], **flags: bool) -> Table:
 
 
 def _partners(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
+    """`partners @a @b` sets the list; `partners remove @a` takes one off.
+
+    Without names (the whole channel), coordinators stay off the list unless they are
+    already on it: they lead the conversation, they do not have to take part in it.
+    """
     removing = cmd.args[:1] == ("remove",)
-    if not cmd.people:
+    people = cmd.people
+    if cmd.whole_channel:
+        people = tuple(p for p in people if not _only_coordinator(table, p.user_id))
+    if not people:
         return notice(cmd, t, "partners_usage")
-    changed = _people(table, cmd.people, is_partner=not removing)
+    changed = table
+    if not removing:  # setting the list: whoever is not named is no longer on it
+        named = {p.user_id for p in people}
+        for member in table.partners:
+            if member.user_id not in named:
+                changed = changed.with_member(replace(member, is_partner=False))
+    changed = _people(changed, people, is_partner=not removing)
     effects: list[Effect] = []
     rnd = changed.open_round()
     if rnd is not None and not removing:
-        for person in cmd.people:
+        for person in people:
             changed, sent = _invite(changed, rnd, person.user_id)
             effects.extend(sent)
     names = [m.name for m in changed.partners]
     effects.append(_post(changed, Message(t.sections("partners_set", partners=names))))
     return Decision(changed, tuple(effects))
+
+
+def _only_coordinator(table: Table, user_id: str) -> bool:
+    member = table.member(user_id)
+    return member is not None and member.is_coordinator and not member.is_partner
 
 
 def _coordinator(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:

@@ -8,6 +8,7 @@ unique in the session, so `press(number)` works from a terminal as well as from 
 from __future__ import annotations
 
 import html
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +64,7 @@ class LocalAdapter(ChatAdapter):
         self._buttons: dict[int, tuple[LocalMessage, LocalButton]] = {}
         self._button_count = 0
         self._echo = echo
-        self._picture_dir = picture_dir or Path.cwd()
+        self._picture_dir = picture_dir
         self.runtime: Runtime | None = None
 
     async def start(self, runtime: Runtime) -> None:
@@ -129,6 +130,9 @@ class LocalAdapter(ChatAdapter):
             self._echo(local, True)
 
     async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
+        """Pictures go to `picture_dir`, by default a temporary folder (never the cwd)."""
+        if self._picture_dir is None:
+            self._picture_dir = Path(tempfile.mkdtemp(prefix="optafel-pictures-"))
         self._picture_dir.mkdir(parents=True, exist_ok=True)
         path = self._picture_dir / f"optafel-{len(self.pictures) + 1}.png"
         path.write_bytes(png)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from collections.abc import Callable
 
 from bot.local.adapter import LocalMessage
-from bot.local.session import LocalSession
+from bot.local.session import LocalSession, NotYourButton
 
 CONSOLE_HELP = {
     "en": """\
@@ -30,6 +31,15 @@ Je bent in het kanaal "#{channel}" en in privégesprekken met de bot, als wie je
   andere tekst    in het privégesprek: je antwoord; in het kanaal is het niet voor de bot
   /quit           stoppen (alles is bewaard: start opnieuw om verder te gaan)
 """,
+}
+NOT_YOURS = {
+    "en": "(Button #{number} is in {owner}'s private chat. Type /as {owner} to press it.)",
+    "nl": "(Knop #{number} staat in het privégesprek van {owner}. Typ /as {owner} om erop "
+          "te drukken.)",
+}
+GOODBYE = {
+    "en": "Goodbye. Everything is saved: run again to continue.",
+    "nl": "Tot ziens. Alles is bewaard: start opnieuw om verder te gaan.",
 }
 NOT_FOR_THE_BOT = {
     "en": "(In the channel the bot only listens to commands. Type /dm to answer.)",
@@ -60,16 +70,55 @@ def printer(session_ref: Callable[[], LocalSession], out=print) -> Callable:
     return echo
 
 
+async def _read_line(read: Callable[[str], str], prompt: str) -> str:
+    """`read(prompt)` in a daemon thread: Ctrl-C must not wait for a blocked input()."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+
+    def settle(outcome: str | BaseException) -> None:
+        if future.done():  # cancelled by Ctrl-C meanwhile
+            return
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+    def target() -> None:
+        try:
+            outcome: str | BaseException = read(prompt)
+        except BaseException as error:  # EOFError (Ctrl-D) among them
+            outcome = error
+        loop.call_soon_threadsafe(settle, outcome)
+
+    threading.Thread(target=target, name="optafel-input", daemon=True).start()
+    return await future
+
+
 async def run_console(session: LocalSession, read: Callable[[str], str] = input,
-                      language: str = "nl") -> None:
+                      language: str = "nl") -> bool:
+    """The terminal session until /quit, Ctrl-D or Ctrl-C; True when ended by Ctrl-C.
+
+    After Ctrl-C the thread reading the terminal is still blocked in `read`: the caller
+    should end the process without waiting for it (`bot.cli` does).
+    """
+    try:
+        await _session(session, read, language)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        # asyncio.run turns Ctrl-C into cancelling this task; a finished task ends cleanly.
+        print(f"\n{GOODBYE.get(language, GOODBYE['nl'])}")
+        return True
+    return False
+
+
+async def _session(session: LocalSession, read: Callable[[str], str], language: str) -> None:
     who = "coordinator"
     place = "channel"
     usage = CONSOLE_HELP.get(language, CONSOLE_HELP["nl"])
     print(usage.format(channel=session.channel_name, who=who))
     while True:
         try:
-            line = (await asyncio.to_thread(read, f"\n{who} @ {place}> ")).strip()
-        except (EOFError, KeyboardInterrupt):
+            line = (await _read_line(read, f"\n{who} @ {place}> ")).strip()
+        except EOFError:
             print()
             return
         if not line:
@@ -94,5 +143,8 @@ async def run_console(session: LocalSession, read: Callable[[str], str] = input,
                 await session.say(who, line)
             else:
                 print(NOT_FOR_THE_BOT.get(language, NOT_FOR_THE_BOT["nl"]))
+        except NotYourButton as error:
+            text = NOT_YOURS.get(language, NOT_YOURS["nl"])
+            print(text.format(number=error.number, owner=error.owner), file=sys.stderr)
         except LookupError as error:
             print(f"({error})", file=sys.stderr)

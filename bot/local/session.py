@@ -8,6 +8,18 @@ from bot.local.adapter import PLATFORM, LocalAdapter, LocalMessage
 from bot.runtime import Runtime
 from conversations.events import ButtonPress, ChannelCommand, Person, PrivateCommand, PrivateText
 
+# Commands whose words name people.
+WITH_PEOPLE = frozenset({"partners", "coordinator"})
+
+
+class NotYourButton(LookupError):
+    """A button in someone else's private chat: nobody else can press it."""
+
+    def __init__(self, number: int, owner: str) -> None:
+        super().__init__(number, owner)
+        self.number = number
+        self.owner = owner
+
 
 def split_command(text: str) -> tuple[str, tuple[str, ...]]:
     """`/partners anna bram` → ("partners", ("anna", "bram"))."""
@@ -34,14 +46,25 @@ class LocalSession:
         return self.people[user_id]
 
     async def command(self, who: str, text: str) -> None:
-        """A command typed in the shared channel."""
+        """A command typed in the shared channel.
+
+        For `partners` and `coordinator` every word names a person, with or without @
+        (`partners anna bram`, `partners remove anna`); `partners` alone is the channel.
+        """
         actor = self.person(who)
         name, args = split_command(text)
-        named = tuple(self.person(a) for a in args if a.startswith("@"))
-        if name == "partners" and not named:
-            named = tuple(p for p in self.people.values())
-        plain_args = tuple(a for a in args if not a.startswith("@"))
-        event = ChannelCommand(self.channel_id, self.channel_name, actor, name, plain_args, named)
+        if name in WITH_PEOPLE:
+            plain_args = tuple(a for a in args if a.lower() == "remove")
+            names = tuple(a for a in args if a.lower() != "remove")
+        else:
+            plain_args = tuple(a for a in args if not a.startswith("@"))
+            names = tuple(a for a in args if a.startswith("@"))
+        named = tuple(self.person(a) for a in names)
+        whole_channel = name == "partners" and not args
+        if whole_channel:
+            named = tuple(self.people.values())
+        event = ChannelCommand(self.channel_id, self.channel_name, actor, name, plain_args, named,
+                               whole_channel)
         await self.runtime.handle(PLATFORM, event)
 
     async def private_command(self, who: str, text: str) -> None:
@@ -53,7 +76,12 @@ class LocalSession:
         await self.runtime.handle(PLATFORM, PrivateText(self.person(who), text))
 
     async def press(self, who: str, number: int) -> None:
+        """Press button `number`: in the channel anyone may, in a private chat only its owner."""
         message, button = self.adapter.button(number)
+        owner = message.place.partition(":")[2]
+        if not message.place.startswith("#") and owner != self.person(who).user_id:
+            raise NotYourButton(number, self.people[owner].name if owner in self.people
+                                else owner)
         event = ButtonPress(self.person(who), button.payload, origin=message.id)
         await self.runtime.handle(PLATFORM, event)
 

@@ -87,11 +87,13 @@ class Inbound:
         if is_private_place(channel_id, channel_name) or typed.name in PRIVATE_ONLY:
             return PrivateCommand(actor, typed.name, typed.args)
         people = await self.directory.people(typed.mentioned)
-        if typed.name == "partners" and not typed.mentioned and not typed.args:
+        whole_channel = typed.name == "partners" and not typed.mentioned and not typed.args
+        if whole_channel:
             people = await self.directory.humans_in(channel_id)
         elif typed.name not in WITH_PEOPLE:
             people = ()
-        return ChannelCommand(channel_id, channel_name, actor, typed.name, typed.args, people)
+        return ChannelCommand(channel_id, channel_name, actor, typed.name, typed.args, people,
+                              whole_channel)
 
     # --- buttons and checkboxes -------------------------------------------------------
     async def on_action(self, ack: Any, body: dict[str, Any]) -> None:

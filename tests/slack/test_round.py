@@ -29,7 +29,9 @@ async def test_a_complete_round_through_slack(workspace: Workspace) -> None:
     assert "ready in samen-sterk" in workspace.channel_text()
     assert "anna is the coordinator" in workspace.channel_text()
 
-    await anna.command("partners")  # nobody named: the channel's humans
+    await anna.command("partners")  # nobody named: the channel's humans but the coordinator
+    assert "The partners: bert and carla." in workspace.channel_text()
+    await anna.command("partners <@U0ANNA|anna> <@U0BERT> <@U0CARLA>")  # sets the list
     assert "The partners: anna, bert and carla." in workspace.channel_text()
     assert "polly" not in workspace.channel_text()
     assert len(api.calls_to("conversations.members")) >= 2  # followed next_cursor
