@@ -15,7 +15,7 @@ async def test_a_check_in_through_slack(workspace: Workspace) -> None:  # noqa: 
     anna = workspace.user("U0ANNA", "anna")
     bert = workspace.user("U0BERT", "bert")
     await anna.command("setup")
-    await anna.command("partners")
+    await anna.command("partners <@U0ANNA|anna> <@U0BERT|bert>")  # the coordinator takes part
     await anna.command("checkin every 2 weeks monday 09:00")
     assert "every 2 weeks on Monday at 09:00 (Europe/Amsterdam)" in workspace.channel_text()
     await anna.command("checkin now")
