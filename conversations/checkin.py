@@ -176,7 +176,8 @@ def open_checkin(table: Table, ctx: Context) -> Decision:
     changed = table.with_round(rnd)
     effects: list[Effect] = []
     for partner in table.partners:
-        interview = Interview(rnd.number, partner.user_id, Step(CheckinStep.BALANCE))
+        interview = Interview(rnd.number, partner.user_id, Step(CheckinStep.BALANCE),
+                              asked_at=ctx.now)
         changed = changed.with_interview(interview)
         question = CheckinPrompter(table.partnership, rnd, partner).question(interview)
         effects.append(SendPrivate(partner.user_id, question))
@@ -240,7 +241,7 @@ def remind(table: Table, rnd: Round, who: list[Interview], now: datetime) -> tup
         lead = t.sections("checkin_reminder", partnership=table.partnership.name,
                           closes=prompter.closes)
         effects.append(SendPrivate(member.user_id, prompter.question(interview, lead)))
-        changed = changed.with_interview(replace(interview, reminded_at=now))
+        changed = changed.with_interview(replace(interview, reminded_at=now, asked_at=now))
     return changed, effects
 
 

@@ -135,7 +135,7 @@ def _invite(table: Table, rnd: Round, user_id: str) -> tuple[Table, tuple[Effect
     """Give a partner an interview in the open round and send its first question."""
     if table.interview(rnd, user_id) is not None:
         return table, ()
-    interview = Interview(rnd.number, user_id)
+    interview = Interview(rnd.number, user_id, asked_at=rnd.opened_at)
     table = table.with_interview(interview)
     member = table.member(user_id)
     question = Prompter(table.partnership, rnd, member).question(interview)
@@ -199,7 +199,8 @@ def _remind(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisi
         lead = t.sections("reminder", partnership=table.partnership.name)
         question = Prompter(table.partnership, rnd, member).question(interview, lead)
         effects.append(SendPrivate(member.user_id, question))
-        changed = changed.with_interview(replace(interview, reminded_at=ctx.now))
+        changed = changed.with_interview(replace(interview, reminded_at=ctx.now,
+                                                 asked_at=ctx.now))
     names = [table.member(i.user_id).name for i in waiting]
     effects.append(_post(changed, Message(t.sections("reminded", waiting=names))))
     return Decision(changed, tuple(effects))
@@ -220,8 +221,10 @@ def _reveal(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisi
         return notice(cmd, t, "nobody_answered")
     if result.missing and not force:
         return notice(cmd, t, "reveal_waiting", r=result)
-    changed = table.with_round(replace(rnd, status=RoundStatus.REVEALED, closed_at=ctx.now))
-    return Decision(changed, (_post(changed, reveal_message(t, table.partnership.name, result)),))
+    posted = reveal_message(t, table.partnership.name, result)
+    changed = table.with_round(replace(rnd, status=RoundStatus.REVEALED, closed_at=ctx.now,
+                                       posted=posted))
+    return Decision(changed, (_post(changed, posted),))
 
 
 def _cancel(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
@@ -262,13 +265,14 @@ def _language(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Deci
 
 
 def _export(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
-    """The last revealed round, privately to the coordinator: never anything unrevealed."""
+    """The last reveal exactly as it was posted, privately to the coordinator.
+
+    Never rebuilt: today's anonymity setting or partner list cannot change what it shows.
+    """
     latest = table.latest()
-    if latest is None or latest.status is not RoundStatus.REVEALED:
+    if latest is None or latest.posted is None:
         return notice(cmd, t, "nothing_to_export")
-    result = aggregate(table, latest, t.label("anonymous_partner"))
-    message = reveal_message(t, table.partnership.name, result)
-    return Decision(None, (SendPrivate(cmd.actor.user_id, message),
+    return Decision(None, (SendPrivate(cmd.actor.user_id, latest.posted),
                            *notice(cmd, t, "exported").effects))
 
 

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import Any
 
+from conversations.messages import Message
+
 
 class Step(IntEnum):
     """The eleven steps of the interest interview, in the order they are asked."""
@@ -77,6 +79,8 @@ class Round:
     deadline: datetime | None = None
     closed_at: datetime | None = None
     remind_at: datetime | None = None  # check-ins: when the one automatic reminder is due
+    # The reveal exactly as it was posted (names or not): `export` sends this, never a rebuild.
+    posted: Message | None = None
 
     @property
     def is_open(self) -> bool:
@@ -130,6 +134,8 @@ class Interview:
     editing: bool = False  # answering one step from the review: go back there afterwards
     sealed_at: datetime | None = None
     reminded_at: datetime | None = None
+    # When its question was last sent: a typed answer belongs to the question asked last.
+    asked_at: datetime | None = None
 
     @property
     def sealed(self) -> bool:

@@ -39,19 +39,35 @@ def _say(user_id: str, t: Texts, key: str, **values: object) -> Decision:
     return Decision(None, (SendPrivate(user_id, Message(t.sections(key, **values))),))
 
 
-def _active(table: Table, user_id: str) -> tuple[Round, Interview] | None:
-    """The open round this partner is answering: an unsealed one first, then the newest."""
+def _open_interviews(table: Table, user_id: str) -> list[tuple[Round, Interview]]:
+    """This partner's interviews in the open rounds of one partnership."""
     member = table.member(user_id)
     if member is None or not member.is_partner:
-        return None
+        return []
     found = []
     for kind in RoundKind:
         rnd = table.open_round(kind)
         interview = table.interview(rnd, user_id) if rnd is not None else None
         if interview is not None:
             found.append((rnd, interview))
-    found.sort(key=lambda pair: (pair[1].sealed, -pair[0].number))
-    return found[0] if found else None
+    return found
+
+
+def _rank(pair: tuple[Round, Interview]) -> tuple[bool, float, int]:
+    """Unsealed first, then the one whose question was asked last, then the newest."""
+    rnd, interview = pair
+    asked = interview.asked_at.timestamp() if interview.asked_at else float("-inf")
+    return interview.sealed, -asked, -rnd.number
+
+
+def _active(table: Table, user_id: str) -> tuple[Round, Interview] | None:
+    """The open round this partner is answering in this partnership."""
+    return min(_open_interviews(table, user_id), key=_rank, default=None)
+
+
+def asked(table: Table, interview: Interview, now: datetime) -> Table:
+    """Remember that this interview's question was just sent: typed text goes there."""
+    return table.with_interview(replace(interview, asked_at=now))
 
 
 def _flow(rnd: Round) -> Flow:
@@ -67,15 +83,15 @@ def _prompter(partnership: Partnership, rnd: Round,
 
 
 def pick(tables: list[Table], user_id: str) -> Table | None:
-    """The partnership a private message is about: the one with an unfinished interview."""
+    """The partnership a private message is about: the question asked last, unsealed first.
 
-    def rank(table: Table) -> int:
-        active = _active(table, user_id)
-        if active is None:
-            return 2
-        return 1 if active[1].sealed else 0
-
-    return min(tables, key=rank, default=None)
+    A partner in two partnerships may have two open interviews; typed text answers the
+    question they saw last, never the other one.
+    """
+    current = [(t, pair) for t in tables if (pair := _active(t, user_id)) is not None]
+    if not current:
+        return tables[0] if tables else None
+    return min(current, key=lambda found: _rank(found[1]))[0]
 
 
 def _reachable(table: Table, user_id: str) -> Table:
@@ -119,7 +135,8 @@ def button_press(table: Table | None, ev: ButtonPress, ctx: Context) -> Decision
         member = table.member(ev.actor.user_id)
         lead = t.sections("stale_button_step")
         question = _prompter(table.partnership, rnd, member).question(interview, lead)
-        return Decision(None, (SendPrivate(ev.actor.user_id, question),))
+        changed = asked(table, interview, ctx.now)
+        return Decision(changed, (SendPrivate(ev.actor.user_id, question),))
     return _answer(table, rnd, interview, Pressed(press.value), ctx.now, origin=ev.origin)
 
 
@@ -130,6 +147,8 @@ def _answer(table: Table, rnd: Round, before: Interview, given: Input, now: date
     member = table.member(user_id)
     outcome: Outcome = apply(before, given, now, member.organisation, _flow(rnd))
     after = outcome.interview
+    if outcome.ask or outcome.update_pressed:
+        after = replace(after, asked_at=now)
     changed = table.with_interview(after)
     if after.answers.organisation and after.answers.organisation != member.organisation:
         member = replace(member, organisation=after.answers.organisation)
@@ -186,9 +205,10 @@ def join(table: Table | None, ev: Join, ctx: Context) -> Decision:
     prompter = Prompter(changed.partnership, rnd, member)
     if interview is None:
         interview = Interview(rnd.number, member.user_id)
-        changed = changed.with_interview(interview)
+        changed = asked(changed, interview, ctx.now)
         return Decision(changed, (SendPrivate(member.user_id, prompter.question(interview)),))
     lead = t.sections("welcome_back")
+    changed = asked(changed, interview, ctx.now)
     return Decision(changed, (SendPrivate(member.user_id, prompter.question(interview, lead)),))
 
 
@@ -209,10 +229,11 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
             return _say(user_id, t, "no_open_interview", partnership=table.partnership.name)
         rnd, interview = active
         prompter = _prompter(table.partnership, rnd, table.member(user_id))
+        changed = asked(table, interview, ctx.now)
         if interview.step == _flow(rnd).review:
-            return Decision(None, (SendPrivate(user_id, prompter.review(interview)),))
+            return Decision(changed, (SendPrivate(user_id, prompter.review(interview)),))
         lead = t.sections("edit_not_yet")
-        return Decision(None, (SendPrivate(user_id, prompter.question(interview, lead)),))
+        return Decision(changed, (SendPrivate(user_id, prompter.question(interview, lead)),))
     if name == "forget":
         return _forget(table, user_id)
     return _say(user_id, t, "unknown_private_command", command=ev.name)

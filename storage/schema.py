@@ -107,6 +107,7 @@ class RoundRow(Base):
     closed_at: Mapped[datetime | None]
     token: Mapped[str] = mapped_column(sa.String(64))
     remind_at: Mapped[datetime | None]
+    posted: Mapped[dict[str, Any] | None]
 
 
 class InterviewRow(Base):
@@ -123,6 +124,7 @@ class InterviewRow(Base):
     editing: Mapped[bool] = mapped_column(default=False)
     sealed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+    asked_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

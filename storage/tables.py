@@ -21,6 +21,7 @@ from conversations.model import (
     Table,
 )
 from storage.schema import InterviewRow, MemberRow, PartnershipRow, RoundRow
+from storage.serialization import message_from_json, message_to_json
 
 
 class TableRepository:
@@ -150,6 +151,7 @@ class TableRepository:
                 closed_at=rnd.closed_at,
                 token=rnd.token,
                 remind_at=rnd.remind_at,
+                posted=message_to_json(rnd.posted) if rnd.posted is not None else None,
             )
         self.session.flush()
 
@@ -181,6 +183,7 @@ class TableRepository:
                 editing=interview.editing,
                 sealed_at=interview.sealed_at,
                 reminded_at=interview.reminded_at,
+                asked_at=interview.asked_at,
             )
         self.session.flush()
         return replace(table, partnership=replace(table.partnership, id=p.id))
@@ -335,6 +338,7 @@ def _round(row: RoundRow) -> Round:
         deadline=row.deadline,
         closed_at=row.closed_at,
         remind_at=row.remind_at,
+        posted=message_from_json(row.posted) if row.posted is not None else None,
     )
 
 
@@ -347,6 +351,7 @@ def _interview(row: InterviewRow, round_number: int, user_id: str) -> Interview:
         editing=row.editing,
         sealed_at=row.sealed_at,
         reminded_at=row.reminded_at,
+        asked_at=row.asked_at,
     )
 
 

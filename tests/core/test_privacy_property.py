@@ -14,7 +14,8 @@ from conversations.decision import Decision
 from conversations.effects import EditMessage, Notice, PostToChannel, SendPrivate
 from conversations.events import ButtonPress, ChannelCommand, Person, PrivateCommand, PrivateText
 from conversations.lifecycle import channel_command
-from conversations.model import RoundStatus, Table
+from conversations.messages import Message
+from conversations.model import Table
 from conversations.private import button_press, private_command, private_text
 
 from .builders import NOW
@@ -22,7 +23,8 @@ from .builders import NOW
 PEOPLE = ("dewi", "anna", "bram", "chris")
 EVERYONE = tuple(Person(p, p.title()) for p in PEOPLE)
 COMMANDS = ("setup", "partners", "round", "status", "remind", "reveal", "reveal force",
-            "cancel", "anonymous on", "export", "help", "language en", "coordinator")
+            "cancel", "anonymous on", "anonymous off", "export", "help", "language en",
+            "coordinator")
 PRIVATE = ("status", "edit", "forget", "help")
 REVEAL_HEADER = re.compile(r"(?:On the table|Op tafel) — Tafel, (?:round|ronde) (\d+)")
 # When a person "finishes", they press these in order of preference, or type an answer.
@@ -46,6 +48,7 @@ class World:
     buttons: dict[str, list[str]] = field(default_factory=lambda: {p: [] for p in PEOPLE})
     revealed_rounds: list[str] = field(default_factory=list)
     secrets_revealed: int = 0
+    last_reveal: Message | None = None  # what `export` must repeat, exactly
     clock: int = 0
 
     def ctx(self) -> Context:
@@ -89,15 +92,13 @@ class World:
                 return
 
     def check(self, kind: str, who: str, arg: object, decision: Decision) -> None:
-        rnd = self.table.latest() if self.table else None
-        revealed_before = rnd is not None and rnd.status is RoundStatus.REVEALED
         for effect in decision.effects:
             message = effect.message
             text = " ".join(message.sections) + " ".join(b.label for b in message.all_buttons)
             owners = set(re.findall(r"SECRET-(\w+?)-\d", text))
             if isinstance(effect, SendPrivate):
                 self.buttons[effect.user_id] = [b.payload for b in message.all_buttons]
-                exporting = kind == "command" and arg == "export" and revealed_before
+                exporting = kind == "command" and arg == "export" and message == self.last_reveal
                 assert owners <= {effect.user_id} or exporting, (effect, owners)
             elif isinstance(effect, EditMessage):
                 assert owners <= {who}
@@ -111,6 +112,7 @@ class World:
                 if header:
                     assert header.group(1) not in self.revealed_rounds  # never twice
                     self.revealed_rounds.append(header.group(1))
+                    self.last_reveal = message
         if decision.table is not None:
             table = decision.table
             if table.partnership.id is None:  # what storage would do

@@ -1,0 +1,50 @@
+"""Sealed means sealed: answers land where they were asked, exports show what was posted."""
+
+from __future__ import annotations
+
+from bot.local.session import LocalSession
+
+from .conftest import Local, answer_everything
+from .test_round import setup_round
+
+
+async def test_a_typed_answer_goes_to_the_question_asked_last(local: Local):
+    """A partner in two partnerships answers the second one's question by typing."""
+    tafel, ad = local.session, local.adapter
+    kring = LocalSession(local.runtime, ad, channel_id="kring", channel_name="Kring")
+    await setup_round(local, "Anna")
+    local.clock.advance(minutes=1)
+    await kring.command("Dewi", "/setup")
+    await kring.command("Dewi", "/partners @Anna")
+    await kring.command("Dewi", "/round")
+    welcome_tafel, welcome_kring = [m for m in ad.inbox("anna") if m.buttons][-2:]
+    local.clock.advance(minutes=1)
+    await tafel.press_label("Anna", "Let's start", welcome_tafel)
+    local.clock.advance(minutes=1)
+    await kring.press_label("Anna", "Let's start", welcome_kring)
+    local.clock.advance(minutes=1)
+    await answer_everything(kring, "Anna", "Kring Org", started=True)
+    await kring.command("Dewi", "/reveal")
+    assert "Kring Org" in ad.channel("kring")[-1].text
+    await answer_everything(tafel, "Anna", "Tafel Org", started=True)
+    await tafel.command("Dewi", "/reveal")
+    reveal = ad.channel("tafel")[-1].text
+    assert "Tafel Org" in reveal and "Kring Org" not in reveal
+    assert "Tafel Org" not in ad.channel("kring")[-1].text
+
+
+async def test_export_is_the_reveal_as_it_was_posted(local: Local):
+    s, ad = local.session, local.adapter
+    await setup_round(local, "Anna", "Bram")
+    await s.command("Dewi", "/anonymous on")
+    await answer_everything(s, "Anna", "Municipality")
+    await answer_everything(s, "Bram", "Welfare")
+    await s.command("Dewi", "/reveal")
+    posted = ad.channel("tafel")[-1].text
+    assert "Municipality" not in posted and "Partner A" in posted  # no organisations
+    await s.command("Dewi", "/anonymous off")
+    await s.command("Dewi", "/partners @Anna")  # Bram leaves after the reveal
+    await s.command("Dewi", "/export")
+    exported = ad.inbox("dewi")[-1].text
+    assert exported == posted  # still anonymous, and Bram's answers are still in it
+    assert "Bram's own interest" in exported and "Welfare" not in exported
