@@ -1,9 +1,13 @@
 """Neutral markup → Slack mrkdwn, with every piece of user text escaped.
 
 Slack's own rule: replace `&`, `<` and `>` with entities and nothing typed by a user can
-become a mention (`<!channel>`, `<@U…>`) or a link. Bold becomes `*…*`, italic `_…_`,
-a mention `<@U…>`. Long texts are cut into pieces of at most `limit` characters at line
-boundaries (at word boundaries inside a very long line), each piece well-formed.
+become a mention (`<!channel>`, `<@U…>`) or a link. mrkdwn has no escape for its style
+markers, so each typed `*`, `_`, `~` and `` ` `` gets a zero-width space on both sides:
+a marker needs a word boundary on one side and a word character on the other, and
+whichever Slack takes the zero-width space for, one side fails — text shows as typed.
+Bold becomes `*…*`, italic `_…_`, a mention `<@U…>`. Long texts are cut into pieces of
+at most `limit` characters at line boundaries (at word boundaries inside a very long
+line), each piece well-formed.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ from bot.render.markup import Span, parse
 SECTION_LIMIT = 3000
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 _WORDS = re.compile(r"\S+\s*|\s+")
+_STYLE_MARKERS = re.compile(r"[*_~`]")
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def escape(text: str) -> str:
-    """Text that Slack shows literally: the three control characters as entities."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text that Slack shows literally: control characters as entities, markers inert."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _STYLE_MARKERS.sub(lambda m: f"{ZERO_WIDTH_SPACE}{m.group()}{ZERO_WIDTH_SPACE}", text)
 
 
 def _wrap(inner: str, marker: str) -> str:

@@ -86,3 +86,20 @@ async def test_a_complete_round_through_slack(workspace: Workspace) -> None:
     # Every call the app made was accepted by "Slack".
     assert [c.method for c in api.calls if not c.ok] == []
     assert BOT_USER_ID not in {c.params.get("users") for c in api.calls_to("conversations.open")}
+
+
+async def test_typed_formatting_shows_as_typed_in_the_channel(workspace: Workspace) -> None:
+    """Slack mrkdwn would make `*bold*` bold; a partner's answer must show as typed."""
+    anna = workspace.user("U0ANNA", "anna")
+    typed = "*bold* _it_ ~x~ `code`"
+    await anna.command("setup")
+    await anna.command("partners <@U0ANNA|anna>")
+    await anna.command("round")
+    await walk(anna, typed, own_interest="a*b*c and *also bold*")
+    await anna.command("reveal")
+    shown = "\n".join(section_text(m) for m in workspace.channel_messages())
+    fallback = "\n".join(m.text for m in workspace.channel_messages())
+    for received in (shown, fallback):
+        for styled in ("*bold*", "_it_", "~x~", "`code`", "*also bold*"):
+            assert styled not in received  # no marker pair Slack would style
+        assert typed in received.replace("\u200b", "")  # every typed character is there
