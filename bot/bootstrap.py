@@ -9,6 +9,7 @@ from datetime import timedelta
 from bot.adapter import ChatAdapter
 from bot.config import Settings
 from bot.http import HttpListener
+from bot.logs import keep_secrets_out_of_logs
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from storage.database import create_engine_for, migrate
@@ -56,6 +57,7 @@ class Service:
 
 def build_service(settings: Settings, **runtime_options: object) -> Service:
     """The runtime with every configured platform's adapter, sharing one HTTP listener."""
+    keep_secrets_out_of_logs()
     runtime = build_runtime(settings, **runtime_options)
     listener = HttpListener(settings.optafel_host, settings.optafel_port)
     for adapter in platform_adapters(settings, listener):

@@ -117,4 +117,4 @@ def migrate() -> None:
     settings = _settings()
     check_database(settings.database_url)
     run_migrations(settings.database_url)
-    click.echo(f"Database is up to date: {settings.database_url}")
+    click.echo(f"Database is up to date: {shown(settings.database_url)}")

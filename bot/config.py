@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage.database import DEFAULT_URL
+
+
+def secret(value: SecretStr | None) -> str | None:
+    """The secret's text, for the one place that hands it to an SDK; None when unset."""
+    return value.get_secret_value() or None if value is not None else None
 
 
 class Settings(BaseSettings):
@@ -18,15 +23,16 @@ class Settings(BaseSettings):
     optafel_host: str = "127.0.0.1"
     optafel_port: int = 8080
 
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
-    slack_app_token: str | None = None
+    # Secrets are SecretStr: printed or logged, they show as '**********'.
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
 
-    telegram_bot_token: str | None = None
+    telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str | None = None
-    telegram_webhook_secret: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
 
     # Check-ins: how long a check-in stays open, and how often the scheduler looks.
     optafel_checkin_window_hours: float = 72.0
@@ -57,8 +63,8 @@ class Settings(BaseSettings):
     def platforms(self) -> list[str]:
         """The chat platforms that are configured, in the order they are started."""
         found = []
-        if self.slack_bot_token:
+        if secret(self.slack_bot_token):
             found.append("slack")
-        if self.telegram_bot_token:
+        if secret(self.telegram_bot_token):
             found.append("telegram")
         return found

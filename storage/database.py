@@ -24,6 +24,8 @@ def create_engine_for(url: str, **kwargs: Any) -> Engine:
     row locks used on PostgreSQL). PostgreSQL: a plain engine with ``pool_pre_ping``.
     """
     sa_url = sa.make_url(url)
+    # A failing statement's error (and its log line) must not quote the answer it carried.
+    kwargs.setdefault("hide_parameters", True)
     if sa_url.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         return sa.create_engine(sa_url, **kwargs)

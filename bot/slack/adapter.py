@@ -198,16 +198,19 @@ def _translate(error: Exception, *, private: bool = False) -> DeliveryError:
     try:
         return delivery_error(error, private=private)
     except Exception:
-        log.exception("unexpected error talking to Slack")
-        return DeliveryError(f"Slack: {type(error).__name__}: {error}")
+        # Only the type: an exception's text may quote the message it carried.
+        log.warning("unexpected error talking to Slack: %s", type(error).__name__)
+        return DeliveryError(f"Slack: {type(error).__name__}")
 
 
 def build_adapter(settings: Settings, listener: HttpListener) -> SlackAdapter:
     """The composition root's hook (`bot.bootstrap.platform_adapters`)."""
+    from bot.config import secret
+
     return SlackAdapter(
-        bot_token=settings.slack_bot_token or "",
-        signing_secret=settings.slack_signing_secret,
-        app_token=settings.slack_app_token,
+        bot_token=secret(settings.slack_bot_token) or "",
+        signing_secret=secret(settings.slack_signing_secret),
+        app_token=secret(settings.slack_app_token),
         api_url=settings.slack_api_url,
         listener=listener,
     )

@@ -47,5 +47,5 @@ def delivery_error(error: Exception, *, private: bool = False) -> DeliveryError:
             unreachable=private and code in UNREACHABLE,
         )
     if isinstance(error, aiohttp.ClientError | SlackRequestError | asyncio.TimeoutError):
-        return DeliveryError(f"Slack not reachable: {type(error).__name__}: {error}")
+        return DeliveryError(f"Slack not reachable: {type(error).__name__}")
     raise error

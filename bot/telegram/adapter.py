@@ -271,12 +271,15 @@ def _as_delivery_error(error: Exception) -> DeliveryError:
 
 def build_adapter(settings: Settings, listener: HttpListener) -> TelegramAdapter:
     """The adapter as `optafel run` configures it (TELEGRAM_* settings)."""
-    if not settings.telegram_bot_token:
+    from bot.config import secret
+
+    token = secret(settings.telegram_bot_token)
+    if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     return TelegramAdapter(
-        settings.telegram_bot_token,
+        token,
         api_url=settings.telegram_api_url,
         webhook_url=settings.telegram_webhook_url,
-        webhook_secret=settings.telegram_webhook_secret,
+        webhook_secret=secret(settings.telegram_webhook_secret),
         listener=listener,
     )

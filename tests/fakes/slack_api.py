@@ -238,7 +238,7 @@ class FakeSlackApi:
 
     # --- lifecycle ----------------------------------------------------------------------
     async def start(self) -> None:
-        self._runner = web.AppRunner(self._app)
+        self._runner = web.AppRunner(self._app, access_log=None)  # our logs are under test
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

@@ -6,9 +6,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.config import Settings, secret
 from bot.local.adapter import LocalAdapter
 from bot.local.console import run_console
 from bot.local.session import LocalSession
@@ -66,3 +68,26 @@ async def test_the_terminal_lets_one_person_play_every_role(engine, capsys):
     assert "you are at step 4 of 11" in inbox[-1].text  # /status in private
     out = capsys.readouterr()
     assert "only listens to commands" in out.out and "there is no button 999" in out.err
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["run"]])
+def test_the_database_password_is_never_printed(command, postgresql_url: str, tmp_path: Path,
+                                                monkeypatch):
+    """`migrate` and the terminal session say which database, without its password."""
+    password = "pw-MARKER-5ecret"
+    url = sa.make_url(postgresql_url).set(password=password)
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "TELEGRAM_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
+    result = CliRunner().invoke(main, command, input="/quit\n")
+    assert result.exit_code == 0, result.output
+    assert str(url.host) in result.output and password not in result.output
+
+
+def test_secrets_in_the_settings_do_not_show_when_printed():
+    settings = Settings(_env_file=None, telegram_bot_token="123:TOKEN-MARKER",
+                        slack_bot_token="xoxb-MARKER", slack_signing_secret="SIGN-MARKER")
+    assert "MARKER" not in repr(settings) and "MARKER" not in str(settings.model_dump())
+    assert secret(settings.telegram_bot_token) == "123:TOKEN-MARKER"
+    assert settings.platforms == ["slack", "telegram"]

@@ -48,6 +48,7 @@ async def test_optafel_run_polls_telegram_and_stops_cleanly(fake: FakeTelegram,
             process.send_signal(signal.SIGTERM)
         output, _ = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, output.decode()
+    assert BOT_TOKEN.split(":")[1] not in output.decode()  # httpx logs every URL at INFO
     # Stopping confirms what was fetched, so a restart does not see /setup again.
     last = fake.calls_of("getUpdates")[-1]
     assert int(last.params["offset"]) == setup["update_id"] + 1
