@@ -99,7 +99,12 @@ async def eventually(condition: Callable[[], Any], timeout: float = SETTLE_TIMEO
 
 
 def section_text(message: Posted | Any) -> str:
-    """What a person reads in a message: all its section texts."""
+    """What a person reads in a message: all its section texts, zero-width spaces unseen."""
+    return raw_section_text(message).replace("\u200b", "")
+
+
+def raw_section_text(message: Posted | Any) -> str:
+    """The section texts as Slack received them, to be rendered as mrkdwn."""
     return "\n".join(b["text"]["text"] for b in message.blocks if b.get("type") == "section")
 
 
