@@ -100,3 +100,8 @@ class ChatAdapter(ABC):
 
     @abstractmethod
     async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None: ...
+
+    @abstractmethod
+    async def is_member(self, channel_id: str, user_id: str) -> bool:
+        """Whether the person is in the shared channel or group (False when unsure):
+        who may join through an invitation."""

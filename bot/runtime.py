@@ -12,6 +12,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -134,6 +135,7 @@ class Runtime:
     # --- inbound ----------------------------------------------------------------------
     async def handle(self, platform: str, event: Event, *, event_id: str | None = None) -> bool:
         """Decide and store one event; False when `event_id` was handled before."""
+        event = await self._invitation(platform, event)
         async with self._decide_lock:
             try:
                 fresh = await asyncio.to_thread(self._decide, platform, event, event_id)
@@ -145,6 +147,32 @@ class Runtime:
         if self.scheduler is not None:
             self.scheduler.nudge()  # e.g. the last partner sealed a check-in: post it now
         return fresh
+
+    async def _invitation(self, platform: str, event: Event) -> Event:
+        """A join button or link as a `Join`, with whether the platform sees the person in
+        the partnership's channel: a forwarded invitation alone makes nobody a partner."""
+        if isinstance(event, ButtonPress):
+            token = payloads.join_token(event.payload)
+            if token is None:
+                return event
+            event = Join(event.actor, token)
+        if not isinstance(event, Join):
+            return event
+        channel_id = await asyncio.to_thread(self._invited_to, platform, event.token)
+        adapter = self.adapters.get(platform)
+        if channel_id is None or adapter is None:
+            return event
+        return replace(event, in_channel=await adapter.is_member(channel_id,
+                                                                 event.actor.user_id))
+
+    def _invited_to(self, platform: str, token: str) -> str | None:
+        """The shared channel of the partnership this invitation token belongs to."""
+        with UnitOfWork(self.engine) as uow:
+            pid = uow.tables.partnership_id_for_token(token)
+            table = uow.tables.by_id(pid) if pid is not None else None
+        if table is None or table.partnership.platform != platform:
+            return None
+        return table.partnership.channel_id
 
     def _context(self, platform: str) -> Context:
         return Context(
@@ -180,12 +208,8 @@ class Runtime:
                 handler = private_text if isinstance(event, PrivateText) else private_command
                 return handler(loaded, event, ctx), None
             case ButtonPress():
-                token = payloads.join_token(event.payload)
                 press = payloads.decode(event.payload)
-                if token is not None:
-                    pid = tables.partnership_id_for_token(token)
-                else:
-                    pid = press.partnership_id if press else None
+                pid = press.partnership_id if press else None
                 table = tables.by_id(pid) if pid is not None else None
                 if table is not None and table.partnership.platform != platform:
                     table = None

@@ -59,10 +59,15 @@ class ButtonPress:
 
 @dataclass(frozen=True)
 class Join:
-    """A user followed an invitation link (Telegram `/start <token>`)."""
+    """A user followed an invitation (Telegram `/start <token>`, a join button).
+
+    `in_channel`: the platform says the person is a member of the partnership's shared
+    channel or group. Only they, or people on the partner list, may join.
+    """
 
     actor: Person
     token: str
+    in_channel: bool = False
 
 
 Event = ChannelCommand | PrivateCommand | PrivateText | ButtonPress | Join

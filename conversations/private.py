@@ -115,10 +115,7 @@ def private_text(tables: list[Table], ev: PrivateText, ctx: Context) -> Decision
 
 
 def button_press(table: Table | None, ev: ButtonPress, ctx: Context) -> Decision:
-    """A press on an interview button, or on an invitation's join button."""
-    token = payloads.join_token(ev.payload)
-    if token is not None:
-        return join(table, Join(ev.actor, token), ctx)
+    """A press on an interview button (a join button arrives as a `Join`)."""
     press = payloads.decode(ev.payload)
     t = _texts(table, ctx)
     if table is None or press is None:
@@ -127,6 +124,8 @@ def button_press(table: Table | None, ev: ButtonPress, ctx: Context) -> Decision
     interview = table.interview(rnd, ev.actor.user_id) if rnd else None
     if rnd is None or interview is None:
         return _say(ev.actor.user_id, t, "stale_button_round")
+    if not table.member(ev.actor.user_id).is_partner:  # taken off the list since
+        return _say(ev.actor.user_id, t, "no_longer_partner", partnership=table.partnership.name)
     if rnd.status is RoundStatus.REVEALED:
         return _say(ev.actor.user_id, t, "frozen_after_reveal")
     if rnd.status is RoundStatus.CANCELLED:
@@ -197,7 +196,13 @@ def join(table: Table | None, ev: Join, ctx: Context) -> Decision:
     rnd = table.open_round()
     if rnd is None or rnd.token != ev.token:
         return _say(ev.actor.user_id, t, "invite_closed", partnership=table.partnership.name)
-    member = table.member(ev.actor.user_id) or Member(ev.actor.user_id, ev.actor.name)
+    known = table.member(ev.actor.user_id)
+    if not ev.in_channel and (known is None or not known.is_partner):
+        # A forwarded invitation alone does not make anyone a partner.
+        return _say(ev.actor.user_id, t, "join_ask_coordinator",
+                    partnership=table.partnership.name,
+                    coordinators=[c.name for c in table.coordinators])
+    member = known or Member(ev.actor.user_id, ev.actor.name)
     changed = _reachable(table.with_member(replace(member, is_partner=True)),
                          ev.actor.user_id)
     member = changed.member(ev.actor.user_id)

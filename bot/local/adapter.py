@@ -129,6 +129,10 @@ class LocalAdapter(ChatAdapter):
         if self._echo:
             self._echo(local, True)
 
+    async def is_member(self, channel_id: str, user_id: str) -> bool:
+        """Everyone at the terminal sits at the one local table."""
+        return True
+
     async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
         """Pictures go to `picture_dir`, by default a temporary folder (never the cwd)."""
         if self._picture_dir is None:

@@ -176,6 +176,9 @@ class SlackAdapter(ChatAdapter):
 
         await deliver_parts(render(message), skip, send, _translate)
 
+    async def is_member(self, channel_id: str, user_id: str) -> bool:
+        return user_id in await self.directory.member_ids(channel_id)
+
     async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
         try:
             await self.client.files_upload_v2(channel=channel_id, content=png,

@@ -63,6 +63,11 @@ class Directory:
 
     async def humans_in(self, channel_id: str) -> tuple[Person, ...]:
         """The channel's human members, in Slack's order; empty if Slack refuses."""
+        members = await self.member_ids(channel_id)
+        return await self.people(tuple((m, "") for m in members))
+
+    async def member_ids(self, channel_id: str) -> list[str]:
+        """The user ids of the channel's members (bots too); empty if Slack refuses."""
         members: list[str] = []
         cursor: str | None = None
         try:
@@ -76,5 +81,5 @@ class Directory:
         except SlackApiError as error:
             log.warning("conversations.members %s failed: %s", channel_id,
                         error.response.get("error"))
-            return ()
-        return await self.people(tuple((m, "") for m in members))
+            return []
+        return members

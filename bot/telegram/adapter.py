@@ -29,7 +29,7 @@ from telegram import (
     LinkPreviewOptions,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
@@ -75,6 +75,9 @@ def reply_markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
          for row in keyboard]
     )
 
+
+IN_GROUP = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR,
+                      ChatMemberStatus.MEMBER})
 
 class TelegramAdapter(ChatAdapter):
     platform = PLATFORM
@@ -253,6 +256,16 @@ class TelegramAdapter(ChatAdapter):
             )
 
         await deliver_parts(parts, skip, send, _as_delivery_error)
+
+    async def is_member(self, channel_id: str, user_id: str) -> bool:
+        """getChatMember on the group: creator, administrator, member (or restricted but
+        still in it). Unsure — the call failed — counts as not a member."""
+        try:
+            found = await self.bot.get_chat_member(int(channel_id), int(user_id))
+        except (TelegramError, ValueError) as error:
+            log.info("telegram: getChatMember failed: %s", type(error).__name__)
+            return False
+        return found.status in IN_GROUP or bool(getattr(found, "is_member", False))
 
     async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
         chat_id = int(channel_id)

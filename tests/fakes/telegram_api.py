@@ -183,6 +183,7 @@ class FakeTelegram:
         self.users: dict[int, TgUser] = {}
         self.started: set[int] = set()  # users who pressed Start in the private chat
         self.blocked: set[int] = set()
+        self.outsiders: dict[int, set[int]] = {}  # group id → users not in it (others are)
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.webhook: dict[str, Any] | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status)
@@ -245,6 +246,10 @@ class FakeTelegram:
 
     def add_group(self, chat: TgChat) -> None:
         self.chats[chat.id] = chat
+
+    def not_in_group(self, user: TgUser, chat: TgChat) -> None:
+        """The user is not a member of the group (getChatMember says "left")."""
+        self.outsiders.setdefault(chat.id, set()).add(user.id)
 
     def block(self, user: TgUser) -> None:
         """The user blocks the bot: every private message to them is refused."""
@@ -633,6 +638,16 @@ class FakeTelegram:
             raise _bad("query is too old and response timeout expired or query ID is invalid")
         self.answered[query_id] = params
         return True
+
+    async def _api_getChatMember(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        chat = self._chat(params.get("chat_id"))
+        try:
+            user_id = int(params.get("user_id"))
+        except (TypeError, ValueError):
+            raise _bad("invalid user_id specified") from None
+        user = self.users.get(user_id) or TgUser(user_id, f"user {user_id}")
+        status = "left" if user_id in self.outsiders.get(chat.id, set()) else "member"
+        return {"status": status, "user": user.to_json()}
 
     async def _api_sendPhoto(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         chat = self._chat(params.get("chat_id"))

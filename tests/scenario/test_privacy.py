@@ -48,3 +48,13 @@ async def test_export_is_the_reveal_as_it_was_posted(local: Local):
     exported = ad.inbox("dewi")[-1].text
     assert exported == posted  # still anonymous, and Bram's answers are still in it
     assert "Bram's own interest" in exported and "Welfare" not in exported
+
+
+async def test_a_partner_taken_off_the_list_cannot_start_with_an_old_button(local: Local):
+    s, ad = local.session, local.adapter
+    await setup_round(local, "Anna", "Bram")
+    welcome = s.last_with_buttons("Anna")
+    await s.command("Dewi", "/partners remove @Anna")
+    await s.press_label("Anna", "Let's start", welcome)
+    assert "no longer on the list of partners of Tafel" in s.last("Anna").text
+    assert not any("Which organisation" in m.text for m in ad.inbox("anna"))

@@ -157,12 +157,14 @@ class SlackUser:
             await self.ws.settle()
         return reply
 
-    async def press(self, label: str, *, settle: bool = True) -> Reply:
-        """Press the newest button in their DMs whose label contains `label`."""
+    async def press(self, label: str, *, on: Posted | None = None,
+                    settle: bool = True) -> Reply:
+        """Press the button whose label contains `label`: on `on` (e.g. a message in the
+        channel), else on the newest of their DMs that has one."""
         def is_it(e: dict[str, Any]) -> bool:
             return e["type"] == "button" and label.lower() in e["text"]["text"].lower()
 
-        message = self._with_control(is_it)
+        message = on or self._with_control(is_it)
         button = next(e for e in elements(message) if is_it(e))
         block = next(b for b in message.blocks if button in b.get("elements", []))
         action = {"type": "button", "action_id": button["action_id"],
