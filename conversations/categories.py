@@ -16,8 +16,15 @@ SHARED = (
 )
 # Giving up part of one's own freedom can be brought, but nobody "gets" autonomy.
 AUTONOMY = "autonomy"
+# What a partner gets from the collaboration as a whole, never from one other partner:
+# nobody can bring another organisation's continuity, so it is no exchange.
+COLLECTIVE = frozenset({"continuity"})
+# "Something else" means whatever the partner typed: two of them are no match.
+OTHER = "other"
 GET = SHARED
-GIVE = (*SHARED, AUTONOMY)
+GIVE = (*(c for c in SHARED if c not in COLLECTIVE), AUTONOMY)
+# Every category in display order (old answers may hold a give no longer offered).
+ALL = (*SHARED, AUTONOMY)
 
 # The five-point balance scale: 1 = I get much more than I bring … 5 = I bring much more.
 BALANCE = (1, 2, 3, 4, 5)

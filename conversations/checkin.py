@@ -166,6 +166,7 @@ def open_checkin(table: Table, ctx: Context) -> Decision:
     deadline = ctx.now + window
     rnd = Round(
         number=table.next_round_number(),
+        ordinal=table.next_ordinal(RoundKind.CHECKIN),
         kind=RoundKind.CHECKIN,
         status=RoundStatus.OPEN,
         opened_at=ctx.now,

@@ -107,10 +107,8 @@ def aggregate(table: Table, rnd: Round, history: History,
         )
         for i in ordered
     )
-    number = 1 + sum(1 for r, _ in history if r.kind is RoundKind.CHECKIN
-                     and r.number < rnd.number)
     result = CheckinResult(
-        number=number,
+        number=rnd.ordinal,
         answered=len(sealed),
         invited=len(invited),
         missing=tuple(partners[i.user_id].name for i in invited if not i.sealed),
@@ -151,15 +149,12 @@ def trend(table: Table, rnd: Round, history: History, result: CheckinResult,
     rounds.append((rnd, table.interviews_of(rnd)))
     interest_count = sum(1 for r, _ in rounds if r.kind is RoundKind.INTERESTS)
     x_labels, columns = [], []
-    checkins = interests = 0
     for r, interviews in rounds:
         day = local(r.opened_at, table.partnership)
         if r.kind is RoundKind.CHECKIN:
-            checkins += 1
-            name = t.label("trend_checkin", number=checkins)
+            name = t.label("trend_checkin", number=r.ordinal)
         else:
-            interests += 1
-            name = t.label("trend_interests", number=interests if interest_count > 1 else None)
+            name = t.label("trend_interests", number=r.ordinal if interest_count > 1 else None)
         x_labels.append(f"{name}\n{t.label('short_date', d=day)}")
         columns.append(_balances(interviews))
     series = tuple(

@@ -21,6 +21,7 @@ from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import Effect, Notice, PostToChannel, SendPrivate
 from conversations.events import ChannelCommand, Person
+from conversations.interview import MAX_TEXT
 from conversations.messages import Button, Message
 from conversations.model import (
     Interview,
@@ -147,14 +148,21 @@ def join_button(t: Texts, token: str) -> Button:
 
 
 def _round(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
+    """`round [ambition]`: open an interest round; without text the last ambition stays."""
     if table.open_round() is not None:
         return notice(cmd, t, "round_already_open")
+    previous = table.latest()
+    ambition = " ".join(cmd.args).strip() or (previous.ambition if previous else None)
+    if ambition and len(ambition) > MAX_TEXT:
+        return notice(cmd, t, "too_long", limit=MAX_TEXT, length=len(ambition))
     rnd = Round(
         number=table.next_round_number(),
+        ordinal=table.next_ordinal(RoundKind.INTERESTS),
         kind=RoundKind.INTERESTS,
         status=RoundStatus.OPEN,
         opened_at=ctx.now,
         token=ctx.token,
+        ambition=ambition,
     )
     changed = table.with_round(rnd)
     effects: list[Effect] = []
@@ -163,7 +171,8 @@ def _round(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisio
         effects.extend(sent)
     names = [m.name for m in table.partners]
     announcement = Message(
-        t.sections("round_opened", number=rnd.number, partners=names),
+        t.sections("round_opened", number=rnd.ordinal, partners=names, ambition=ambition,
+                   carried=ambition is not None and not cmd.args),
         ((join_button(t, rnd.token),),),
     )
     effects.append(_post(changed, announcement))
@@ -175,7 +184,7 @@ def _status(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisi
     if rnd is None:
         sections = t.sections("status_no_round", latest=table.latest())
     else:
-        sections = t.sections("status", number=rnd.number, rows=status_rows(table, rnd))
+        sections = t.sections("status", number=rnd.ordinal, rows=status_rows(table, rnd))
     message = Message((*sections, *checkin_status(table, t)))
     return Decision(None, (Notice(cmd.actor.user_id, cmd.channel_id, message),))
 
@@ -238,7 +247,7 @@ def _cancel(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisi
         for i in table.interviews_of(rnd)
         if i.started
     ]
-    effects.append(_post(changed, Message(t.sections("round_cancelled", number=rnd.number))))
+    effects.append(_post(changed, Message(t.sections("round_cancelled", number=rnd.ordinal))))
     return Decision(changed, tuple(effects))
 
 

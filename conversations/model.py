@@ -69,7 +69,12 @@ class Member:
 
 @dataclass(frozen=True)
 class Round:
-    """One interest round or check-in; `number` counts per partnership from 1."""
+    """One interest round or check-in.
+
+    `number` counts all rounds of a partnership from 1 and identifies the round; `ordinal`
+    counts the rounds of its own kind, as people say them ("round 2", "check-in 3").
+    `ambition` is the shared ambition the partners are asked about (interest rounds).
+    """
 
     number: int
     kind: RoundKind
@@ -81,6 +86,8 @@ class Round:
     remind_at: datetime | None = None  # check-ins: when the one automatic reminder is due
     # The reveal exactly as it was posted (names or not): `export` sends this, never a rebuild.
     posted: Message | None = None
+    ordinal: int = 1
+    ambition: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -190,6 +197,11 @@ class Table:
 
     def next_round_number(self) -> int:
         return max((r.number for r in self.rounds), default=0) + 1
+
+    def next_ordinal(self, kind: RoundKind) -> int:
+        """The ordinal of the next round of `kind`: cancelled rounds keep their number."""
+        latest = self.latest(kind)
+        return latest.ordinal + 1 if latest is not None else 1
 
     # --- copies with one thing changed -------------------------------------------------
     def with_member(self, member: Member) -> Table:

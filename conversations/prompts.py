@@ -87,7 +87,8 @@ class Prompter:
             case Kind.CHOICE_NOTE:
                 current = getattr(answers, step_spec.field)
                 note = getattr(answers, step_spec.note_field)
-                body = t.sections(f"ask_{step_spec.field}", note=note)
+                body = t.sections(f"ask_{step_spec.field}", note=note,
+                                  ambition=self.round.ambition)
                 rows.append(
                     tuple(
                         self._button(step, f"c:{o}", t.label(f"{step_spec.field}_{o}"),
@@ -144,9 +145,9 @@ def answer_view(t: Texts, answers: Answers) -> dict[str, object]:
         "organisation": answers.organisation,
         "org_interest": answers.org_interest,
         "own_interest": answers.own_interest,
-        "gets": [t.label(f"category_{c}") for c in categories.GIVE if c in answers.gets],
+        "gets": [t.label(f"category_{c}") for c in categories.ALL if c in answers.gets],
         "get_note": answers.get_note,
-        "gives": [t.label(f"category_{c}") for c in categories.GIVE if c in answers.gives],
+        "gives": [t.label(f"category_{c}") for c in categories.ALL if c in answers.gives],
         "give_note": answers.give_note,
         "balance": t.label(f"balance_{answers.balance}") if answers.balance else None,
         "ambition": t.label(f"ambition_{answers.ambition}") if answers.ambition else None,

@@ -37,6 +37,30 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Other:
+    """"Something else" wanted or brought: only the typed line says what, so it is talked about."""
+
+    who: str
+    wants: str | None  # the line typed beside "get", or "" when none was typed
+    brings: str | None
+
+
+@dataclass(frozen=True)
+class AutonomyGiven:
+    """A partner gives up some autonomy; `gains` is what they get back (categories)."""
+
+    who: str
+    gains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AmbitionAnswer:
+    who: str
+    answer: str  # yes / partly / no
+    note: str | None
+
+
+@dataclass(frozen=True)
 class Reveal:
     round_number: int
     answered: int
@@ -46,10 +70,16 @@ class Reveal:
     matches: tuple[Match, ...]
     open_needs: tuple[Gap, ...]
     unused_offers: tuple[Gap, ...]
-    autonomy: tuple[str, ...]  # who is willing to give up some of their own freedom
-    brings_more: tuple[str, ...]  # balance warnings
+    autonomy: tuple[AutonomyGiven, ...]
+    brings_more: tuple[str, ...]  # balance warnings, the biggest imbalance first
     ambition_doubts: tuple[str, ...]  # answered "partly" or "no" to the ambition
     questions: tuple[tuple[str, dict], ...]  # discussion question keys with their values
+    ambition: str | None = None
+    ambition_answers: tuple[AmbitionAnswer, ...] = ()
+    common_ground: tuple[Gap, ...] = ()  # what several partners want alike
+    others: tuple[Other, ...] = ()
+    brings_nothing: tuple[str, ...] = ()
+    gets_nothing: tuple[str, ...] = ()
 
 
 def anonymous_order(rnd: Round, interviews: list[Interview]) -> list[Interview]:
@@ -80,13 +110,14 @@ def aggregate(table: Table, rnd: Round, anonymous_label: str = "Partner {}") -> 
         for i in ordered
     )
     matches, open_needs, unused = _compare(cards)
-    autonomy = tuple(c.label for c in cards if categories.AUTONOMY in c.answers.gives)
-    brings_more = tuple(
-        c.label for c in cards if c.answers.balance in categories.BRINGS_MORE
-    )
+    gains = {c.label: _gains(c, matches) for c in cards}
+    autonomy = tuple(AutonomyGiven(c.label, gains[c.label]) for c in cards
+                     if categories.AUTONOMY in c.answers.gives)
+    heavy = sorted((c for c in cards if c.answers.balance in categories.BRINGS_MORE),
+                   key=lambda c: -(c.answers.balance or 0))
     doubts = tuple(c.label for c in cards if c.answers.ambition in ("partly", "no"))
     reveal = Reveal(
-        round_number=rnd.number,
+        round_number=rnd.ordinal,
         answered=len(sealed),
         invited=len(invited),
         missing=tuple(partners[i.user_id].name for i in invited if not i.sealed),
@@ -95,9 +126,19 @@ def aggregate(table: Table, rnd: Round, anonymous_label: str = "Partner {}") -> 
         open_needs=open_needs,
         unused_offers=unused,
         autonomy=autonomy,
-        brings_more=brings_more,
+        brings_more=tuple(c.label for c in heavy),
         ambition_doubts=doubts,
         questions=(),
+        ambition=rnd.ambition,
+        ambition_answers=tuple(
+            AmbitionAnswer(c.label, c.answers.ambition, c.answers.ambition_note)
+            for c in cards if c.answers.ambition
+        ),
+        common_ground=_common_ground(cards),
+        others=tuple(_other(c) for c in cards if categories.OTHER in
+                     c.answers.gets | c.answers.gives),
+        brings_nothing=tuple(c.label for c in cards if not c.answers.gives),
+        gets_nothing=tuple(c.label for c in cards if not gains[c.label]),
     )
     return _with_questions(reveal)
 
@@ -114,6 +155,8 @@ def _compare(cards: tuple[Card, ...]) -> tuple[tuple, tuple, tuple]:
     open_needs: list[Gap] = []
     unused: list[Gap] = []
     for category in categories.SHARED:
+        if category == categories.OTHER or category in categories.COLLECTIVE:
+            continue  # no exchange: listed with their text / as common ground instead
         wanting = [c.label for c in cards if category in c.answers.gets]
         bringing = [c.label for c in cards if category in c.answers.gives]
         # A need is met only by someone else: bringing what you want yourself is no match.
@@ -130,29 +173,73 @@ def _compare(cards: tuple[Card, ...]) -> tuple[tuple, tuple, tuple]:
     return tuple(matches), tuple(open_needs), tuple(unused)
 
 
+def _gains(card: Card, matches: tuple[Match, ...]) -> tuple[str, ...]:
+    """What a partner can get: wants another partner brings, and what all gain together."""
+    return tuple(
+        c for c in categories.SHARED
+        if c in card.answers.gets and (
+            c in categories.COLLECTIVE
+            or any(m.category == c and card.label in m.wanted_by for m in matches))
+    )
+
+
+def _common_ground(cards: tuple[Card, ...]) -> tuple[Gap, ...]:
+    """Wants shared by two or more partners, the most shared first."""
+    shared = [
+        Gap(c, tuple(card.label for card in cards if c in card.answers.gets))
+        for c in categories.SHARED if c != categories.OTHER
+    ]
+    return tuple(sorted((g for g in shared if len(g.who) > 1), key=lambda g: -len(g.who)))
+
+
+def _other(card: Card) -> Other:
+    a = card.answers
+    return Other(
+        card.label,
+        (a.get_note or "") if categories.OTHER in a.gets else None,
+        (a.give_note or "") if categories.OTHER in a.gives else None,
+    )
+
+
 def _with_questions(reveal: Reveal) -> Reveal:
-    """Three or four questions that follow from what was found, most pressing first."""
-    questions: list[tuple[str, dict]] = []
+    """Every question the findings call for, the most significant first; none is cut.
+
+    Significance: who may leave (gets nothing, brings much more), doubts about the ambition,
+    then the needs and offers that involve the most partners. The method's own questions —
+    what we expect of each other, and how our own people keep valuing it — always close.
+    """
+    found: list[tuple[int, str, dict]] = []
+    if reveal.gets_nothing:
+        found.append((90, "question_gets_nothing", {"who": reveal.gets_nothing}))
     if reveal.brings_more:
-        questions.append(("question_balance", {"who": reveal.brings_more}))
-    if reveal.open_needs:
-        gap = reveal.open_needs[0]
-        questions.append(("question_open_need", {"category": gap.category, "who": gap.who}))
-    if reveal.matches:
-        m = reveal.matches[0]
-        questions.append(
-            ("question_match", {"category": m.category, "wanted_by": m.wanted_by,
-                                "brought_by": m.brought_by})
-        )
-    if reveal.unused_offers:
-        gap = reveal.unused_offers[0]
-        questions.append(("question_unused", {"category": gap.category, "who": gap.who}))
+        worst = max(c.answers.balance or 0 for c in reveal.cards if c.label in reveal.brings_more)
+        found.append((40 + 10 * worst, "question_balance", {"who": reveal.brings_more}))
     if reveal.ambition_doubts:
-        questions.append(("question_ambition", {"who": reveal.ambition_doubts}))
+        no = sum(1 for a in reveal.ambition_answers if a.answer == "no")
+        found.append((60 + 10 * no, "question_ambition", {"who": reveal.ambition_doubts}))
+    if reveal.brings_nothing:
+        found.append((55, "question_brings_nothing", {"who": reveal.brings_nothing}))
+    if reveal.open_needs:
+        gap = max(reveal.open_needs, key=lambda g: len(g.who))
+        found.append((30 + 5 * len(gap.who), "question_open_need",
+                      {"category": gap.category, "who": gap.who}))
+    if reveal.others:
+        found.append((30, "question_other", {"who": tuple(o.who for o in reveal.others)}))
     if reveal.autonomy:
-        questions.append(("question_autonomy", {"who": reveal.autonomy}))
-    for fallback in ("question_surprise", "question_expectations", "question_stakeholders"):
-        if len(questions) >= 3:
-            break
-        questions.append((fallback, {}))
-    return replace(reveal, questions=tuple(questions[:4]))
+        found.append((25, "question_autonomy", {"who": tuple(a.who for a in reveal.autonomy)}))
+    if reveal.matches:
+        m = max(reveal.matches, key=lambda m: len(m.wanted_by) + len(m.brought_by))
+        found.append((20, "question_match", {"category": m.category, "wanted_by": m.wanted_by,
+                                             "brought_by": m.brought_by}))
+    if reveal.common_ground:
+        g = reveal.common_ground[0]
+        found.append((15, "question_common_ground", {"category": g.category, "who": g.who}))
+    if reveal.unused_offers:
+        gap = max(reveal.unused_offers, key=lambda g: len(g.who))
+        found.append((10, "question_unused", {"category": gap.category, "who": gap.who}))
+    found.sort(key=lambda q: -q[0])  # stable: equal weights keep the order above
+    questions = [(key, values) for _, key, values in found]
+    if not questions:
+        questions.append(("question_surprise", {}))
+    questions += [("question_expectations", {}), ("question_stakeholders", {})]
+    return replace(reveal, questions=tuple(questions))

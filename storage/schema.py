@@ -108,6 +108,9 @@ class RoundRow(Base):
     token: Mapped[str] = mapped_column(sa.String(64))
     remind_at: Mapped[datetime | None]
     posted: Mapped[dict[str, Any] | None]
+    # The round's number among the rounds of its kind ("round 2", "check-in 3").
+    ordinal: Mapped[int] = mapped_column(default=1, server_default="1")
+    ambition: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class InterviewRow(Base):

@@ -152,6 +152,8 @@ class TableRepository:
                 token=rnd.token,
                 remind_at=rnd.remind_at,
                 posted=message_to_json(rnd.posted) if rnd.posted is not None else None,
+                ordinal=rnd.ordinal,
+                ambition=rnd.ambition,
             )
         self.session.flush()
 
@@ -339,6 +341,8 @@ def _round(row: RoundRow) -> Round:
         closed_at=row.closed_at,
         remind_at=row.remind_at,
         posted=message_from_json(row.posted) if row.posted is not None else None,
+        ordinal=row.ordinal,
+        ambition=row.ambition,
     )
 
 

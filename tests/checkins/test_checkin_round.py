@@ -277,3 +277,18 @@ async def test_check_ins_in_dutch(engine, clock, tmp_path):
     assert w.trends[0].y_labels[4] == "Ik breng veel meer dan ik haal"
     assert w.trends[0].x_title == "Ronde"
     await w.runtime.stop()
+
+
+async def test_interest_rounds_and_check_ins_are_counted_separately(world: CheckinWorld):
+    w, s = world, world.session
+    await interest_round(w, Anna="About even")
+    await s.command("Dewi", "/checkin now")
+    await answer_checkin(w, "Anna", "About even", "Yes")
+    assert count(w.channel(), "Check-in 1 — Tafel") == 1
+    await s.command("Dewi", "/round")
+    assert count(w.channel(), "Round 2 has started") == 1  # not "round 3"
+    await s.command("Dewi", "/cancel")
+    assert count(w.channel(), "Round 2 has been cancelled") == 1
+    await s.command("Dewi", "/checkin now")
+    await answer_checkin(w, "Anna", "About even", "Yes")
+    assert count(w.channel(), "Check-in 2 — Tafel") == 1

@@ -260,3 +260,33 @@ async def test_the_last_partner_seals_while_the_coordinator_reveals(engine, cloc
         assert any("Still waiting for: Bram" in t for t in told)
     await a.runtime.stop()
     await b.runtime.stop()
+
+
+async def test_the_shared_ambition_from_round_to_interview_to_reveal(local: Local):
+    s, ad = local.session, local.adapter
+    await s.command("Dewi", "/setup")
+    await s.command("Dewi", "/partners @Anna @Bram")
+    await s.command("Dewi", "/round Every child a school within 5 km")
+    assert "The shared ambition: Every child a school within 5 km" in ad.channel("tafel")[-1].text
+    await answer_everything(s, "Anna", "Municipality")
+    assert any("The shared ambition, as the coordinator put it:\nEvery child a school within 5 km"
+               in m.text for m in ad.inbox("anna"))
+    await answer_everything(s, "Bram", "School")
+    await s.command("Dewi", "/reveal")
+    reveal = ad.channel("tafel")[-1].text
+    assert "The ambition: Every child a school within 5 km" in reveal
+    assert "Realistic, and willing to invest in it: Anna and Bram" in reveal
+    await s.command("Dewi", "/round")  # without text: the ambition carries over
+    opened = ad.channel("tafel")[-1].text
+    assert "Round 2 has started" in opened
+    assert ("The shared ambition (the same as in the previous round): "
+            "Every child a school within 5 km") in opened
+
+
+async def test_a_round_without_an_ambition_asks_about_the_aims(local: Local):
+    s, ad = local.session, local.adapter
+    await setup_round(local, "Anna")
+    assert "No shared ambition was given" in ad.channel("tafel")[-1].text
+    await answer_everything(s, "Anna", "Municipality")
+    assert any("No shared ambition was stated for this round. Think of what you want to "
+               "achieve together" in m.text for m in ad.inbox("anna"))

@@ -45,6 +45,8 @@ def a_table(channel_id: str = "C1", platform: str = "slack") -> Table:
         opened_at=T0,
         token=f"tok-{platform}-{channel_id}-1",
         deadline=T0 + timedelta(days=7),
+        ordinal=2,
+        ambition="Elk kind een school in de buurt",
     )
     interviews = (
         Interview(

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -109,5 +110,28 @@ def test_processes_starting_at_once_migrate_once(database_url: str) -> None:
     engine = create_engine_for(database_url)
     try:
         assert TABLES <= set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_existing_rounds_get_their_ordinal_per_kind(database_url: str) -> None:
+    """Upgrading numbers the rounds of each kind on their own: round 1, check-in 1, round 2."""
+    engine = create_engine_for(database_url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0005")
+            connection.execute(sa.text(
+                "INSERT INTO partnerships (id, platform, channel_id, name, language, timezone, "
+                "anonymous, created_at) VALUES (1, 'local', 'c', 'T', 'nl', 'UTC', false, "
+                "'2025-01-01 00:00:00')"))
+            for number, kind in ((1, "interests"), (2, "checkin"), (3, "interests")):
+                connection.execute(sa.text(
+                    "INSERT INTO rounds (partnership_id, number, kind, status, opened_at, token) "
+                    "VALUES (1, :n, :k, 'revealed', '2025-01-01 00:00:00', :t)"),
+                    {"n": number, "k": kind, "t": f"t{number}"})
+        migrate(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT number, ordinal FROM rounds ORDER BY number"))
+            assert [tuple(r) for r in rows] == [(1, 1), (2, 1), (3, 2)]
     finally:
         engine.dispose()
