@@ -6,7 +6,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.demo_script import CHANNEL, COORDINATOR, PARTNERS
+from bot.demo_script import AMBITION, CHANNEL, COORDINATOR, PARTNERS
 from bot.local.adapter import LocalAdapter
 from bot.local.console import printer
 from bot.local.session import LocalSession
@@ -82,7 +82,7 @@ async def run_demo(language: str = "nl", out: Callable[[str], None] = print) -> 
                 session.person(name)
             await n.command(COORDINATOR, "/setup")
             await n.command(COORDINATOR, "/partners " + " ".join(f"@{p}" for p in partners))
-            await n.command(COORDINATOR, "/round")
+            await n.command(COORDINATOR, f"/round {AMBITION[language]}")
             names = list(partners)
             for who in names[:2]:
                 await _interview(n, who, partners[who], t)

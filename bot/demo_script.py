@@ -1,11 +1,16 @@
 """What the three demo partners answer, per language. Chosen so that every part of the
-reveal appears: a match (knowledge), an open need (capacity), an unused offer
-(facilities), a balance warning (Bram) and someone willing to give up autonomy (Chris)."""
+reveal appears: common ground (knowledge), matches (knowledge, money, capacity), an open
+need (reputation), an unused offer (facilities), a balance warning (Bram), doubts about the
+ambition (Bram) and someone giving up autonomy for what they get (Chris)."""
 
 from __future__ import annotations
 
 COORDINATOR = "Dewi"
 CHANNEL = "Tafel"
+AMBITION = {
+    "nl": "Geen jongere in de wijk valt meer tussen wal en schip.",
+    "en": "No young person in the neighbourhood falls through the cracks any more.",
+}
 
 # Per partner: organisation, interests, get labels (+ note), give labels, balance label,
 # ambition label (+ note), expectations, stakeholders. Labels are matched on button text.
@@ -35,7 +40,7 @@ PARTNERS = {
             organisation="Het Baken, school voor voortgezet onderwijs",
             org_interest="Leerlingen die hulp nodig hebben sneller op de juiste plek.",
             own_interest=None,
-            gets=["Kennis", "Capaciteit"], get_note="Handen in de klas.",
+            gets=["Kennis", "Capaciteit", "Reputatie"], get_note="Handen in de klas.",
             gives=["Netwerk", "autonomie"], balance="Ongeveer in evenwicht",
             ambition="Ja", ambition_note=None,
             expectations="Vaste contactpersonen.",
@@ -67,7 +72,7 @@ PARTNERS = {
             organisation="Het Baken secondary school",
             org_interest="Pupils who need help get to the right place sooner.",
             own_interest=None,
-            gets=["Knowledge", "Capacity"], get_note="Extra hands in the classroom.",
+            gets=["Knowledge", "Capacity", "Reputation"], get_note="Extra hands in the classroom.",
             gives=["Network", "autonomy"], balance="About even",
             ambition="Yes", ambition_note=None,
             expectations="Fixed contact persons.",

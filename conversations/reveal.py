@@ -231,8 +231,10 @@ def _with_questions(reveal: Reveal) -> Reveal:
         m = max(reveal.matches, key=lambda m: len(m.wanted_by) + len(m.brought_by))
         found.append((20, "question_match", {"category": m.category, "wanted_by": m.wanted_by,
                                              "brought_by": m.brought_by}))
-    if reveal.common_ground:
-        g = reveal.common_ground[0]
+    matched = {m.category for m in reveal.matches}
+    unasked = [g for g in reveal.common_ground if g.category not in matched]
+    if unasked:  # a shared want someone brings is asked about as a match already
+        g = unasked[0]
         found.append((15, "question_common_ground", {"category": g.category, "who": g.who}))
     if reveal.unused_offers:
         gap = max(reveal.unused_offers, key=lambda g: len(g.who))

@@ -140,9 +140,12 @@ def test_common_ground_is_what_several_partners_want_alike_most_shared_first():
                   chris=A({"knowledge"}, {"knowledge"}))
     assert [(g.category, g.who) for g in r.common_ground] == [
         ("knowledge", ("Anna", "Bram", "Chris")), ("network", ("Anna", "Bram"))]
-    assert ("question_common_ground", {"category": "knowledge",
-                                       "who": ("Anna", "Bram", "Chris")}) in r.questions
-    assert "Knowledge: Anna, Bram and Chris" in text_of(r)
+    # Knowledge is also a match (Chris brings it) and asked about as one; network is not.
+    assert ("question_common_ground", {"category": "network",
+                                       "who": ("Anna", "Bram")}) in r.questions
+    text = text_of(r)
+    assert "Knowledge: Anna, Bram and Chris" in text
+    assert "Anna and Bram both want network and access." in text
 
 
 def test_flags_for_partners_who_bring_nothing_or_get_nothing():

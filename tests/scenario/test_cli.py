@@ -25,8 +25,12 @@ def test_every_command_has_help(command):
 
 @pytest.mark.parametrize("language,parts", [
     ("en", ["Matches", "Open needs", "Unused offers", "Watch the balance", "To talk about",
+            "What you have in common", "Giving up autonomy", "Chris gives up some of their own "
+            "autonomy and gets: knowledge and capacity (people, time)",
+            "The ambition: No young person", "Partly: Bram (“We cannot free up more hours.”)",
             "3 of 3 partners took part", "private to Anna", "Still waiting for: Chris"]),
     ("nl", ["Matches", "Open behoeften", "Onbenut aanbod", "Let op de balans",
+            "Wat jullie gemeen hebben", "De ambitie: Geen jongere",
             "Om over te praten", "3 van de 3 partners", "private to Bram"]),
 ])
 def test_demo_plays_a_round_whose_reveal_has_every_part(language, parts):
