@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from conversations.messages import Message
@@ -15,10 +16,9 @@ if TYPE_CHECKING:
 class DeliveryError(Exception):
     """A platform call failed.
 
-    `retry_after` set: try again after that many seconds (rate limit, network hiccup).
+    `retry_after` set: the platform asked us to wait that many seconds (rate limit).
     `permanent`: trying again cannot help (channel gone, bot not in channel, user blocked
     the bot); `unreachable` says the addressed user cannot be written to privately.
-    `parts_sent`: how many parts of a split message had arrived when it failed.
     """
 
     def __init__(
@@ -34,7 +34,19 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
         self.permanent = permanent
         self.unreachable = unreachable
-        self.parts_sent = 0
+
+
+@dataclass
+class Progress:
+    """How many parts of a split message have arrived.
+
+    `arrived` is awaited with the new count after each part but the last: the runtime
+    stores it with the outbox item, so a retry, even after a crash between two parts,
+    never posts a part twice.
+    """
+
+    done: int = 0
+    arrived: Callable[[int], Awaitable[None]] | None = None
 
 
 Part = TypeVar("Part")
@@ -42,23 +54,21 @@ Part = TypeVar("Part")
 
 async def deliver_parts(
     parts: Sequence[Part],
-    skip: int,
+    progress: Progress | None,
     send: Callable[[int, Part], Awaitable[object]],
     translate: Callable[[Exception], DeliveryError],
 ) -> None:
-    """Send `parts` in order, after the `skip` that arrived on an earlier attempt.
-
-    A failure becomes a `DeliveryError` that says how many parts arrived in all, which
-    the runtime stores with the outbox item: a retry, even after a restart, never posts
-    a part twice.
-    """
-    for number in range(skip, len(parts)):
+    """Send `parts` in order, after the ones `progress` says arrived on an earlier attempt;
+    a platform failure becomes a `DeliveryError`."""
+    progress = progress or Progress()
+    for number in range(progress.done, len(parts)):
         try:
             await send(number, parts[number])
         except Exception as error:
-            failure = translate(error)
-            failure.parts_sent = number
-            raise failure from error
+            raise translate(error) from error
+        progress.done = number + 1
+        if progress.arrived is not None and progress.done < len(parts):
+            await progress.arrived(progress.done)
 
 
 class ChatAdapter(ABC):
@@ -68,7 +78,7 @@ class ChatAdapter(ABC):
     `runtime.handle(platform, event, event_id=…)`; outbound, the runtime calls the
     methods below with platform-neutral messages, which the adapter renders and escapes.
     A message too long for one platform message goes out in parts (`deliver_parts`);
-    `skip` is how many of them arrived on an earlier attempt.
+    `progress` says how many of them arrived on an earlier attempt.
     """
 
     platform: str
@@ -82,19 +92,21 @@ class ChatAdapter(ABC):
         """Stop feeding events and release connections."""
 
     @abstractmethod
-    async def send_private(self, user_id: str, message: Message, *, skip: int = 0) -> None: ...
+    async def send_private(self, user_id: str, message: Message, *,
+                           progress: Progress | None = None) -> None: ...
 
     @abstractmethod
     async def post_to_channel(self, channel_id: str, message: Message, *,
-                              skip: int = 0) -> None: ...
+                              progress: Progress | None = None) -> None: ...
 
     @abstractmethod
     async def notify(self, user_id: str, channel_id: str, message: Message, *,
-                     skip: int = 0) -> None:
+                     progress: Progress | None = None) -> None:
         """Feedback for one person in a channel: ephemeral where the platform has it."""
 
     @abstractmethod
-    async def edit_message(self, origin: str, message: Message, *, skip: int = 0) -> None:
+    async def edit_message(self, origin: str, message: Message, *,
+                           progress: Progress | None = None) -> None:
         """Replace the message a button was pressed on (`origin` from the ButtonPress);
         parts beyond the first follow as new messages."""
 

@@ -23,6 +23,7 @@ def build_runtime(settings: Settings, **runtime_options: object) -> Runtime:
         engine,
         default_language=settings.optafel_language,
         checkin_window=timedelta(hours=settings.optafel_checkin_window_hours),
+        delivery_budget=timedelta(hours=settings.optafel_delivery_budget_hours),
         **runtime_options,
     )
     runtime.scheduler = Scheduler(runtime, interval=settings.optafel_scheduler_interval)

@@ -37,8 +37,11 @@ class Settings(BaseSettings):
     # Check-ins: how long a check-in stays open, and how often the scheduler looks.
     optafel_checkin_window_hours: float = 72.0
     optafel_scheduler_interval: float = 30.0
+    # How long a message is retried after its first failure (rate-limit waits not counted).
+    optafel_delivery_budget_hours: float = 24.0
 
-    @field_validator("optafel_checkin_window_hours", "optafel_scheduler_interval")
+    @field_validator("optafel_checkin_window_hours", "optafel_scheduler_interval",
+                     "optafel_delivery_budget_hours")
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:

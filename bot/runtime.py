@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.adapter import ChatAdapter, DeliveryError
+from bot.adapter import ChatAdapter, DeliveryError, Progress
 from bot.home import home_message
 from conversations import payloads
 from conversations.context import Context
@@ -49,7 +49,7 @@ from conversations.private import (
     private_command,
     private_text,
 )
-from storage.outbox import OutboxItem
+from storage.outbox import OutboxItem, OutboxRepository
 from storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -58,7 +58,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-MAX_ATTEMPTS = 8
+# A dead process's items are taken over after at most this; the living renew theirs.
+LEASE_SECONDS = 15.0
 DRAIN_INTERVAL = 1.0
 
 
@@ -86,8 +87,12 @@ class Runtime:
         tokens: Callable[[], str] = new_token,
         drain_interval: float = DRAIN_INTERVAL,
         checkin_window: timedelta = timedelta(days=3),
+        delivery_budget: timedelta = timedelta(hours=24),
+        lease_seconds: float = LEASE_SECONDS,
     ) -> None:
         self.engine = engine
+        # How long a message is retried after its first failure (rate-limit waits aside).
+        self.delivery_budget = delivery_budget
         self.checkin_window = checkin_window
         # The check-in scheduler (`bot.scheduler`), wired by the composition root; it
         # starts after the adapters and stops before them.
@@ -100,6 +105,9 @@ class Runtime:
         self._drain_lock = asyncio.Lock()
         self._drain_interval = drain_interval
         self._drain_task: asyncio.Task | None = None
+        self._heartbeat_task: asyncio.Task | None = None
+        self._leases: set[str] = set()  # lease tokens of the items being sent
+        self._lease_seconds = lease_seconds
         self._running = False
 
     def add_adapter(self, adapter: ChatAdapter) -> None:
@@ -113,6 +121,7 @@ class Runtime:
         for adapter in self.adapters.values():
             await adapter.start(self)
         self._drain_task = asyncio.create_task(self._drain_forever())
+        self._heartbeat_task = asyncio.create_task(self._heartbeat())
         if self.scheduler is not None:
             await self.scheduler.start()
 
@@ -122,13 +131,14 @@ class Runtime:
         self._running = False
         if self.scheduler is not None:
             await self.scheduler.stop()
-        if self._drain_task is not None:
-            self._drain_task.cancel()
-            try:
-                await self._drain_task
-            except asyncio.CancelledError:
-                pass
-            self._drain_task = None
+        for task in (self._drain_task, self._heartbeat_task):
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
+        self._drain_task = self._heartbeat_task = None
         for adapter in reversed(list(self.adapters.values())):
             await adapter.stop()
 
@@ -250,22 +260,48 @@ class Runtime:
         delivered = 0
         async with self._drain_lock:
             while items := await asyncio.to_thread(self._claim):
-                for item in items:
-                    delivered += await self._deliver(item)
+                self._leases.add(items[0].lease)
+                try:
+                    for item in items:
+                        delivered += await self._deliver(item)
+                finally:
+                    self._leases.discard(items[0].lease)
         return delivered
 
     def _claim(self) -> list[OutboxItem]:
         with UnitOfWork(self.engine) as uow:
             # Only what this process can deliver: another process may run other platforms.
-            items = uow.outbox.claim(self.clock(), limit=50, platforms=tuple(self.adapters))
+            items = uow.outbox.claim(self.clock(), limit=50, lease_seconds=self._lease_seconds,
+                                     platforms=tuple(self.adapters))
             uow.commit()
         return items
+
+    async def _heartbeat(self) -> None:
+        """Renew the leases of the items being sent, so that a long send (a rate-limit
+        wait inside the SDK) is never taken over while a dead process's items come back
+        after at most one lease."""
+        while True:
+            await asyncio.sleep(self._lease_seconds / 3)
+            if self._leases:
+                try:
+                    await asyncio.to_thread(self._renew, tuple(self._leases))
+                except Exception:  # the next beat tries again; the lease still runs
+                    log.exception("renewing outbox leases failed")
+
+    def _renew(self, leases: tuple[str, ...]) -> None:
+        with UnitOfWork(self.engine) as uow:
+            uow.outbox.renew(leases, self.clock(), self._lease_seconds)
+            uow.commit()
 
     async def _deliver(self, item: OutboxItem) -> bool:
         """Send one item; True when it was delivered."""
         adapter = self.adapters[item.platform]
+        progress = Progress(item.progress, lambda parts: self._fenced(_progress, item, parts))
         try:
-            await _call(adapter, item.effect, item.progress)
+            await _call(adapter, item.effect, progress)
+        except LeaseLost:
+            log.warning("outbox item %s: lease lost, left to the process holding it", item.id)
+            return False
         except DeliveryError as raised:
             error = raised
         except Exception as raised:  # a bug or an outage: retry, never lose the message
@@ -275,36 +311,76 @@ class Runtime:
             log.debug("delivery failure detail", exc_info=True)
             error = DeliveryError(type(raised).__name__)
         else:
-            await asyncio.to_thread(self._sent, item)
+            try:
+                await self._fenced(_sent, item, self.clock())
+            except LeaseLost:
+                log.warning("outbox item %s was sent after its lease was lost", item.id)
             return True
-        if error.permanent or item.attempts + 1 >= MAX_ATTEMPTS:
-            await asyncio.to_thread(self._give_up, item, error)
-        else:
-            delay = error.retry_after or _backoff(item.attempts)
-            progress = max(item.progress, error.parts_sent)
-            await asyncio.to_thread(self._retry, item, delay, error.reason, progress)
+        await self._failed(item, error)
         return False
 
-    def _sent(self, item: OutboxItem) -> None:
-        with UnitOfWork(self.engine) as uow:
-            uow.outbox.mark_sent(item.id, self.clock())
-            uow.commit()
+    async def _failed(self, item: OutboxItem, error: DeliveryError) -> None:
+        """Retry within the time budget, or give up and tell the coordinators.
 
-    def _retry(self, item: OutboxItem, delay: float, reason: str, progress: int) -> None:
-        with UnitOfWork(self.engine) as uow:
-            uow.outbox.retry_later(item.id, self.clock(), delay, reason, progress)
-            uow.commit()
+        The budget starts at the first failure; a wait the platform asked for
+        (`retry_after`) moves its end on, so rate limits never use it up.
+        """
+        now = self.clock()
+        until = item.retry_until or now + self.delivery_budget
+        try:
+            if error.retry_after is not None:
+                wait = timedelta(seconds=error.retry_after)
+                await self._fenced(_retry, item, now, error.retry_after, error.reason,
+                                   until + wait, False)
+            elif error.permanent or now >= until:
+                await asyncio.to_thread(self._give_up, item, error)
+            else:
+                await self._fenced(_retry, item, now, _backoff(item.attempts), error.reason,
+                                   until, True)
+        except LeaseLost:
+            log.warning("outbox item %s: lease lost, left to the process holding it", item.id)
+
+    async def _fenced(self, write: Callable[..., bool], item: OutboxItem, *args: object) -> None:
+        """Run one fenced outbox write in its own transaction; LeaseLost when the item is
+        no longer ours (then nothing was written)."""
+
+        def run() -> bool:
+            with UnitOfWork(self.engine) as uow:
+                applied = write(uow.outbox, item, *args)
+                uow.commit()
+            return applied
+
+        if not await asyncio.to_thread(run):
+            raise LeaseLost(item.id)
 
     def _give_up(self, item: OutboxItem, error: DeliveryError) -> None:
         """Mark the item failed and, in the same transaction, tell the coordinators."""
         log.warning("outbox item %s failed for good: %s", item.id, error.reason)
         with UnitOfWork(self.engine) as uow:
-            uow.outbox.mark_failed(item.id, self.clock(), error.reason)
+            if not uow.outbox.mark_failed(item, self.clock(), error.reason):
+                raise LeaseLost(item.id)
             table = uow.tables.by_id(item.partnership_id) if item.partnership_id else None
             if table is not None:
                 decision = delivery_failed(table, item.effect, error.reason, error.unreachable)
                 record(uow, item.platform, item.partnership_id, decision)
             uow.commit()
+
+
+class LeaseLost(Exception):
+    """The item's lease ran out and another process claimed it: leave it to that one."""
+
+
+def _progress(outbox: OutboxRepository, item: OutboxItem, parts: int) -> bool:
+    return outbox.record_progress(item, parts)
+
+
+def _sent(outbox: OutboxRepository, item: OutboxItem, now: datetime) -> bool:
+    return outbox.mark_sent(item, now)
+
+
+def _retry(outbox: OutboxRepository, item: OutboxItem, now: datetime, delay: float,
+           reason: str, until: datetime, counts: bool) -> bool:
+    return outbox.retry_later(item, now, delay, reason, until, counts=counts)
 
 
 def record(uow: UnitOfWork, platform: str, partnership_id: int | None,
@@ -324,16 +400,16 @@ def _backoff(attempts: int) -> float:
     return min(2.0 ** attempts, 300.0)
 
 
-async def _call(adapter: ChatAdapter, effect: Effect, skip: int) -> None:
+async def _call(adapter: ChatAdapter, effect: Effect, progress: Progress) -> None:
     match effect:
         case SendPrivate(user_id=u, message=m):
-            await adapter.send_private(u, m, skip=skip)
+            await adapter.send_private(u, m, progress=progress)
         case PostToChannel(channel_id=c, message=m):
-            await adapter.post_to_channel(c, m, skip=skip)
+            await adapter.post_to_channel(c, m, progress=progress)
         case Notice(user_id=u, channel_id=c, message=m):
-            await adapter.notify(u, c, m, skip=skip)
+            await adapter.notify(u, c, m, progress=progress)
         case EditMessage(origin=o, message=m):
-            await adapter.edit_message(o, m, skip=skip)
+            await adapter.edit_message(o, m, progress=progress)
         case UploadPicture(channel_id=c, png=p, title=t):
             await adapter.upload_picture(c, p, t)
         case _:

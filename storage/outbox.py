@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,7 +18,8 @@ from storage.serialization import effect_from_json, effect_to_json
 
 @dataclass(frozen=True)
 class OutboxItem:
-    """A claimed effect; `attempts` counts the earlier failed attempts."""
+    """A claimed effect; `attempts` counts the earlier failed attempts (rate limits not
+    included), `lease` is the claim's fencing token."""
 
     id: int
     platform: str
@@ -24,10 +27,14 @@ class OutboxItem:
     effect: Effect
     attempts: int
     progress: int = 0  # parts of a split message that already arrived
+    lease: str = ""
+    destination: str = ""
+    retry_until: datetime | None = None
 
 
 DUE_AT_ONCE = datetime(1970, 1, 1, tzinfo=UTC)
 _pending = sa.and_(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
+log = logging.getLogger(__name__)
 
 
 class OutboxRepository:
@@ -78,11 +85,13 @@ class OutboxRepository:
         """Pending items due at `now`, oldest first, leased for `lease_seconds`.
 
         Their next attempt moves to ``now + lease`` so that no other process takes them
-        while they are being sent; on PostgreSQL the rows are selected ``FOR UPDATE SKIP
-        LOCKED`` so that concurrent claims never return the same item. `platforms`
+        while they are being sent, and they get a fresh lease token: only its holder can
+        record how the attempt ended. On PostgreSQL the rows are selected ``FOR UPDATE
+        SKIP LOCKED`` so that concurrent claims never return the same item. `platforms`
         limits the claim to what the calling process can deliver. An item waits while an
         earlier one to the same destination is still undelivered, so a retried message is
-        never overtaken by a later one.
+        never overtaken by a later one. A row that cannot be decoded is set aside as
+        failed (logged without its content) and never blocks the others.
         """
         earlier = aliased(OutboxRow)
         blocked = (
@@ -101,9 +110,11 @@ class OutboxRepository:
                 OutboxRow.platform,
                 OutboxRow.partnership_id,
                 OutboxRow.kind,
+                OutboxRow.destination,
                 OutboxRow.payload,
                 OutboxRow.attempts,
                 OutboxRow.progress,
+                OutboxRow.retry_until,
             )
             .where(_pending, OutboxRow.next_attempt_at <= now, ~blocked)
             .where(sa.true() if platforms is None else OutboxRow.platform.in_(list(platforms)))
@@ -115,45 +126,80 @@ class OutboxRepository:
         rows = self.session.execute(stmt).all()
         if not rows:
             return []
-        self._update(
-            OutboxRow.id.in_([r.id for r in rows]),
-            next_attempt_at=now + timedelta(seconds=lease_seconds),
-        )
-        return [
-            OutboxItem(
+        lease = secrets.token_hex(16)
+        items = []
+        for r in rows:
+            try:
+                effect = effect_from_json(r.kind, r.payload)
+            except Exception as error:  # noqa: BLE001 - any undecodable row is set aside
+                log.warning("outbox item %s cannot be decoded (%s): set aside as failed",
+                            r.id, type(error).__name__)
+                self._update(OutboxRow.id == r.id, failed_at=now,
+                             error=f"cannot be decoded: {type(error).__name__}")
+                continue
+            items.append(OutboxItem(
                 id=r.id,
                 platform=r.platform,
                 partnership_id=r.partnership_id,
-                effect=effect_from_json(r.kind, r.payload),
+                effect=effect,
                 attempts=r.attempts,
                 progress=r.progress,
+                lease=lease,
+                destination=r.destination,
+                retry_until=r.retry_until,
+            ))
+        if items:
+            self._update(
+                OutboxRow.id.in_([i.id for i in items]),
+                next_attempt_at=now + timedelta(seconds=lease_seconds),
+                lease_token=lease,
             )
-            for r in rows
-        ]
+        return items
 
-    def mark_sent(self, item_id: int, now: datetime) -> None:
-        self._update(OutboxRow.id == item_id, sent_at=now, next_attempt_at=now)
+    def renew(self, leases: Collection[str], now: datetime, lease_seconds: float) -> None:
+        """Extend the leases still held under these tokens (the heartbeat of a sender)."""
+        if leases:
+            self._update(sa.and_(_pending, OutboxRow.lease_token.in_(list(leases))),
+                         next_attempt_at=now + timedelta(seconds=lease_seconds))
+
+    def record_progress(self, item: OutboxItem, parts: int) -> bool:
+        """`parts` of the split message arrived; False when the lease was lost."""
+        return self._fenced(item, progress=parts)
+
+    def mark_sent(self, item: OutboxItem, now: datetime) -> bool:
+        """The item arrived; False (and nothing written) when the lease was lost."""
+        return self._fenced(item, sent_at=now, next_attempt_at=now, lease_token=None)
 
     def retry_later(
-        self, item_id: int, now: datetime, delay_seconds: float, error: str, progress: int = 0
-    ) -> None:
-        """Count a failed attempt and try again after `delay_seconds`, starting after the
-        `progress` parts that arrived."""
-        self._update(
-            OutboxRow.id == item_id,
-            attempts=OutboxRow.attempts + 1,
+        self,
+        item: OutboxItem,
+        now: datetime,
+        delay_seconds: float,
+        error: str,
+        retry_until: datetime,
+        *,
+        counts: bool = True,
+    ) -> bool:
+        """Try again after `delay_seconds`, until `retry_until`; `counts` adds an attempt
+        (a wait the platform asked for does not). False when the lease was lost."""
+        return self._fenced(
+            item,
+            attempts=OutboxRow.attempts + (1 if counts else 0),
             next_attempt_at=now + timedelta(seconds=delay_seconds),
             error=error,
-            progress=progress,
+            retry_until=retry_until,
+            lease_token=None,
         )
 
-    def mark_failed(self, item_id: int, now: datetime, error: str) -> None:
-        """Count a failed attempt and give up on the item for good."""
-        self._update(
-            OutboxRow.id == item_id,
+    def mark_failed(self, item: OutboxItem, now: datetime, error: str) -> bool:
+        """Count a failed attempt and give up on the item for good; False when the lease
+        was lost."""
+        return self._fenced(
+            item,
             attempts=OutboxRow.attempts + 1,
             failed_at=now,
             error=error,
+            lease_token=None,
         )
 
     def pending(self) -> int:
@@ -163,8 +209,14 @@ class OutboxRepository:
             or 0
         )
 
-    def _update(self, where: sa.ColumnElement[bool], **values: object) -> None:
-        self.session.execute(
+    def _fenced(self, item: OutboxItem, **values: object) -> bool:
+        """Write `values` only while the row still carries `item`'s lease token."""
+        where = sa.and_(OutboxRow.id == item.id, OutboxRow.lease_token == item.lease, _pending)
+        return self._update(where, **values) == 1
+
+    def _update(self, where: sa.ColumnElement[bool], **values: object) -> int:
+        result = self.session.execute(
             sa.update(OutboxRow).where(where).values(**values),
             execution_options={"synchronize_session": False},
         )
+        return result.rowcount  # type: ignore[attr-defined]

@@ -159,7 +159,12 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     # Parts of a split message that already arrived: a retry starts after them.
     progress: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Due time; while an item is being sent, the end of its lease.
     next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    # Written by each claim: only its holder may record the outcome (fencing).
+    lease_token: Mapped[str | None] = mapped_column(sa.String(32))
+    # Retrying stops after this (set at the first failure; rate-limit waits move it on).
+    retry_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(sa.Text)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.adapter import ChatAdapter
+from bot.adapter import ChatAdapter, Progress
 from bot.render import plain
 from conversations.messages import Message
 
@@ -108,19 +108,21 @@ class LocalAdapter(ChatAdapter):
             local.buttons.append(shown)
             self._buttons[number] = (local, shown)
 
-    # A terminal has no length limit: every message is one part, so `skip` is always 0.
-    async def send_private(self, user_id: str, message: Message, *, skip: int = 0) -> None:
+    # A terminal has no length limit: every message is one part, so there is no progress to keep.
+    async def send_private(self, user_id: str, message: Message, *,
+                           progress: Progress | None = None) -> None:
         self._keep(f"dm:{user_id}", message)
 
     async def post_to_channel(self, channel_id: str, message: Message, *,
-                              skip: int = 0) -> None:
+                              progress: Progress | None = None) -> None:
         self._keep(f"#{channel_id}", message)
 
     async def notify(self, user_id: str, channel_id: str, message: Message, *,
-                     skip: int = 0) -> None:
+                     progress: Progress | None = None) -> None:
         self._keep(f"notice:{user_id}", message)
 
-    async def edit_message(self, origin: str, message: Message, *, skip: int = 0) -> None:
+    async def edit_message(self, origin: str, message: Message, *,
+                           progress: Progress | None = None) -> None:
         local = self._by_id[origin]
         for old in local.buttons:  # the old buttons cannot be pressed any more
             self._buttons.pop(old.number, None)

@@ -21,7 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapter import ChatAdapter, DeliveryError, deliver_parts
+from bot.adapter import ChatAdapter, DeliveryError, Progress, deliver_parts
 from bot.http import HttpListener
 from bot.slack.directory import Directory
 from bot.slack.errors import delivery_error
@@ -126,9 +126,9 @@ class SlackAdapter(ChatAdapter):
             self._ims[user_id] = channel
         return channel
 
-    async def _post(self, channel: str, parts: list[SlackMessage], skip: int, *,
+    async def _post(self, channel: str, parts: list[SlackMessage], progress: Progress | None, *,
                     user: str | None = None, private: bool = False) -> None:
-        """Post the parts in order, after the `skip` that arrived on an earlier attempt."""
+        """Post the parts in order, after the parts that arrived on an earlier attempt."""
 
         async def post(_: int, part: SlackMessage) -> None:
             if user is None:
@@ -137,24 +137,25 @@ class SlackAdapter(ChatAdapter):
                 await self.client.chat_postEphemeral(channel=channel, user=user,
                                                      **part.payload())
 
-        await deliver_parts(parts, skip, post, lambda e: _translate(e, private=private))
+        await deliver_parts(parts, progress, post, lambda e: _translate(e, private=private))
 
-    async def send_private(self, user_id: str, message: Message, *, skip: int = 0) -> None:
+    async def send_private(self, user_id: str, message: Message, *,
+                           progress: Progress | None = None) -> None:
         try:
             channel = await self._im(user_id)
         except Exception as error:
             raise _translate(error, private=True) from error
-        await self._post(channel, render(message), skip, private=True)
+        await self._post(channel, render(message), progress, private=True)
 
     async def post_to_channel(self, channel_id: str, message: Message, *,
-                              skip: int = 0) -> None:
-        await self._post(channel_id, render(message), skip)
+                              progress: Progress | None = None) -> None:
+        await self._post(channel_id, render(message), progress)
 
     async def notify(self, user_id: str, channel_id: str, message: Message, *,
-                     skip: int = 0) -> None:
+                     progress: Progress | None = None) -> None:
         """Ephemeral in the channel; privately when Slack cannot show it there."""
         try:
-            await self._post(channel_id, render(message), skip, user=user_id)
+            await self._post(channel_id, render(message), progress, user=user_id)
         except DeliveryError as failure:
             if not failure.permanent:
                 raise
@@ -162,7 +163,8 @@ class SlackAdapter(ChatAdapter):
                      failure.reason)
             await self.send_private(user_id, message)  # ephemerals vanish: all of it
 
-    async def edit_message(self, origin: str, message: Message, *, skip: int = 0) -> None:
+    async def edit_message(self, origin: str, message: Message, *,
+                           progress: Progress | None = None) -> None:
         """The first part replaces the pressed message; further parts follow it."""
         channel, _, ts = origin.partition(":")
         if not channel or not ts:
@@ -174,7 +176,7 @@ class SlackAdapter(ChatAdapter):
             else:
                 await self.client.chat_postMessage(channel=channel, **part.payload())
 
-        await deliver_parts(render(message), skip, send, _translate)
+        await deliver_parts(render(message), progress, send, _translate)
 
     async def is_member(self, channel_id: str, user_id: str) -> bool:
         return user_id in await self.directory.member_ids(channel_id)

@@ -33,7 +33,7 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
-from bot.adapter import ChatAdapter, DeliveryError, deliver_parts
+from bot.adapter import ChatAdapter, DeliveryError, Progress, deliver_parts
 from bot.http import HttpListener
 from bot.telegram import commands, webhook
 from bot.telegram.errors import delivery_error, is_harmless
@@ -206,13 +206,13 @@ class TelegramAdapter(ChatAdapter):
                 return None
             raise delivery_error(error, target) from error
 
-    async def _send(self, chat_id: int, message: Message, skip: int) -> None:
-        """Send every part in order, after the `skip` that arrived on an earlier attempt."""
+    async def _send(self, chat_id: int, message: Message, progress: Progress | None) -> None:
+        """Send every part in order, after the parts that arrived on an earlier attempt."""
 
         async def send(_: int, part: TelegramMessage) -> None:
             await self._send_part(chat_id, part)
 
-        await deliver_parts(self._render(message), skip, send, _as_delivery_error)
+        await deliver_parts(self._render(message), progress, send, _as_delivery_error)
 
     async def _send_part(self, chat_id: int, part: TelegramMessage) -> None:
         await self._call(
@@ -221,19 +221,21 @@ class TelegramAdapter(ChatAdapter):
             link_preview_options=NO_PREVIEW,
         )
 
-    async def send_private(self, user_id: str, message: Message, *, skip: int = 0) -> None:
-        await self._send(int(user_id), message, skip)
+    async def send_private(self, user_id: str, message: Message, *,
+                           progress: Progress | None = None) -> None:
+        await self._send(int(user_id), message, progress)
 
     async def post_to_channel(self, channel_id: str, message: Message, *,
-                              skip: int = 0) -> None:
-        await self._send(int(channel_id), message, skip)
+                              progress: Progress | None = None) -> None:
+        await self._send(int(channel_id), message, progress)
 
     async def notify(self, user_id: str, channel_id: str, message: Message, *,
-                     skip: int = 0) -> None:
+                     progress: Progress | None = None) -> None:
         """Telegram has no ephemeral messages: the answer goes to the group."""
-        await self._send(int(channel_id), message, skip)
+        await self._send(int(channel_id), message, progress)
 
-    async def edit_message(self, origin: str, message: Message, *, skip: int = 0) -> None:
+    async def edit_message(self, origin: str, message: Message, *,
+                           progress: Progress | None = None) -> None:
         """Replace the pressed message (its old buttons go); any further parts follow."""
         try:
             chat_id, message_id = parse_origin(origin)
@@ -255,7 +257,7 @@ class TelegramAdapter(ChatAdapter):
                 reply_markup=reply_markup(part.keyboard), link_preview_options=NO_PREVIEW,
             )
 
-        await deliver_parts(parts, skip, send, _as_delivery_error)
+        await deliver_parts(parts, progress, send, _as_delivery_error)
 
     async def is_member(self, channel_id: str, user_id: str) -> bool:
         """getChatMember on the group: creator, administrator, member (or restricted but

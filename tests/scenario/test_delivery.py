@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from bot.adapter import DeliveryError, deliver_parts
+import asyncio
+from datetime import timedelta
+
+from bot.adapter import DeliveryError, Progress, deliver_parts
 from bot.local.adapter import LocalAdapter
 from bot.local.session import LocalSession
-from bot.runtime import Runtime
+from bot.runtime import LEASE_SECONDS, Runtime
+from conversations.effects import PostToChannel
 from conversations.messages import Message
+from storage.unit_of_work import UnitOfWork
 
 from .conftest import FakeClock, answer_everything
 
@@ -25,18 +30,20 @@ class FlakyPlatform(LocalAdapter):
         if self.failures.get(place):
             raise self.failures[place].pop(0)
 
-    async def send_private(self, user_id: str, message: Message, *, skip: int = 0) -> None:
+    async def send_private(self, user_id: str, message: Message, *,
+                           progress: Progress | None = None) -> None:
         self._maybe_fail(f"dm:{user_id}")
         await super().send_private(user_id, message)
 
     async def post_to_channel(self, channel_id: str, message: Message, *,
-                              skip: int = 0) -> None:
+                              progress: Progress | None = None) -> None:
         self._maybe_fail(f"#{channel_id}")
         await super().post_to_channel(channel_id, message)
 
 
-async def start(engine, clock) -> tuple[Runtime, FlakyPlatform, LocalSession]:
-    runtime = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)
+async def start(engine, clock, **options) -> tuple[Runtime, FlakyPlatform, LocalSession]:
+    runtime = Runtime(engine, default_language="en", clock=clock, drain_interval=3600,
+                      **options)
     platform = FlakyPlatform()
     runtime.add_adapter(platform)
     await runtime.start()
@@ -107,14 +114,19 @@ class PagedPlatform(FlakyPlatform):
     def __init__(self) -> None:
         super().__init__()
         self.posted: list[str] = []
+        self.stuck_at: str | None = None  # a part whose sending never ends (then: the kill)
+        self.stuck = asyncio.Event()
 
     async def post_to_channel(self, channel_id: str, message: Message, *,
-                              skip: int = 0) -> None:
+                              progress: Progress | None = None) -> None:
         async def post(number: int, section: str) -> None:
             self._maybe_fail(f"#{channel_id}:{number}")
+            if self.stuck_at == f"#{channel_id}:{number}":
+                self.stuck.set()
+                await asyncio.Event().wait()
             self.posted.append(section)
 
-        await deliver_parts(message.sections, skip, post, _as_delivery_error)
+        await deliver_parts(message.sections, progress, post, _as_delivery_error)
 
 
 def _as_delivery_error(error: Exception) -> DeliveryError:
@@ -147,3 +159,116 @@ async def test_a_split_reveal_resumes_after_a_restart_without_posting_a_part_twi
     assert platform.posted[0].startswith("<b>On the table")
     assert len(platform.posted) == len(set(platform.posted))  # no part twice
     assert any("To talk about" in part for part in platform.posted)  # and none lost
+
+
+async def test_a_crash_between_two_parts_never_posts_a_part_again(engine):
+    clock = FakeClock()
+    first = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)
+    platform = PagedPlatform()
+    first.add_adapter(platform)
+    await first.start()
+    s = LocalSession(first, platform)
+    await s.command("Dewi", "/setup")
+    await s.command("Dewi", "/partners @Anna")
+    await s.command("Dewi", "/round")
+    await answer_everything(s, "Anna", "Municipality")
+    platform.posted.clear()
+    platform.stuck_at = "#tafel:1"
+    reveal = asyncio.create_task(s.command("Dewi", "/reveal"))
+    await platform.stuck.wait()  # part 1 arrived, part 2 is on its way ...
+    reveal.cancel()  # ... when the process dies: nothing it would do next happens
+    await asyncio.gather(reveal, return_exceptions=True)
+    await first.stop()
+    assert len(platform.posted) == 1
+    platform.stuck_at = None
+
+    second = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)
+    second.add_adapter(platform)
+    await second.start()
+    clock.advance(seconds=LEASE_SECONDS - 1)
+    assert await second.drain() == 0  # the dead process's lease still holds
+    clock.advance(seconds=1)
+    await second.drain()  # and then it is taken over, without waiting a minute
+    await second.stop()
+    assert platform.posted[0].startswith("<b>On the table")
+    assert len(platform.posted) == len(set(platform.posted)) > 3  # no part twice
+    assert any("To talk about" in part for part in platform.posted)  # and none lost
+
+
+async def test_a_long_outage_is_waited_out_with_retries_at_most_five_minutes_apart(engine):
+    clock = FakeClock()
+    runtime, platform, s = await start(engine, clock)
+    platform.fail("#tafel", *(ConnectionError("network down") for _ in range(40)))
+    await s.command("Dewi", "/round")
+    for _ in range(40):  # more than three hours of outage
+        assert not any("Round 1 has started" in m.text for m in platform.channel("tafel"))
+        clock.advance(minutes=5)
+        await runtime.drain()
+    assert sum("Round 1 has started" in m.text for m in platform.channel("tafel")) == 1
+    assert not any("couldn't post" in m.text for m in platform.inbox("dewi"))
+    await runtime.stop()
+
+
+async def test_after_the_time_budget_the_coordinators_are_told(engine):
+    clock = FakeClock()
+    runtime, platform, s = await start(engine, clock, delivery_budget=timedelta(hours=1))
+    platform.fail("#tafel", *(ConnectionError("network down") for _ in range(100)))
+    await s.command("Dewi", "/round")
+    for _ in range(11):  # 55 minutes: still trying
+        clock.advance(minutes=5)
+        await runtime.drain()
+    assert not any("couldn't post" in m.text for m in platform.inbox("dewi"))
+    for _ in range(2):
+        clock.advance(minutes=5)
+        await runtime.drain()
+    told = [m.text for m in platform.inbox("dewi") if "couldn't post" in m.text]
+    assert len(told) == 1 and "ConnectionError" in told[0]
+    clock.advance(hours=1)
+    await runtime.drain()
+    assert not any("Round 1 has started" in m.text for m in platform.channel("tafel"))
+    await runtime.stop()
+
+
+async def test_waits_the_platform_asked_for_never_use_up_the_budget(engine):
+    clock = FakeClock()
+    runtime, platform, s = await start(engine, clock, delivery_budget=timedelta(hours=1))
+    platform.fail("#tafel", ConnectionError("network down"),
+                  *(DeliveryError("ratelimited", retry_after=600) for _ in range(12)),
+                  ConnectionError("network down"))
+    await s.command("Dewi", "/round")
+    for _ in range(30):  # two hours and a half, two of them asked for by the platform
+        clock.advance(minutes=5)
+        await runtime.drain()
+    assert sum("Round 1 has started" in m.text for m in platform.channel("tafel")) == 1
+    assert not any("couldn't post" in m.text for m in platform.inbox("dewi"))
+    await runtime.stop()
+
+
+class SlowPlatform(LocalAdapter):
+    """Every channel post takes a while, as when the SDK waits out a rate limit inside."""
+
+    async def post_to_channel(self, channel_id: str, message: Message, *,
+                              progress: Progress | None = None) -> None:
+        await asyncio.sleep(1.5)
+        await super().post_to_channel(channel_id, message)
+
+
+async def test_a_slow_send_keeps_its_lease_so_another_process_never_sends_it_too(engine):
+    sender, other = SlowPlatform(), SlowPlatform()
+    first = Runtime(engine, lease_seconds=0.3, drain_interval=3600)
+    second = Runtime(engine, lease_seconds=0.3, drain_interval=3600)
+    first.add_adapter(sender)
+    second.add_adapter(other)
+    await first.start()
+    await second.start()
+    with UnitOfWork(engine) as uow:
+        uow.outbox.add("local", None, PostToChannel("tafel", Message(("hello",))))
+        uow.commit()
+    sending = asyncio.create_task(first.drain())
+    for _ in range(12):  # 1.2 s: four leases long
+        await asyncio.sleep(0.1)
+        assert await second.drain() == 0
+    await sending
+    await first.stop()
+    await second.stop()
+    assert [m.text for m in sender.channel("tafel")] == ["hello"] and other.channel("tafel") == []

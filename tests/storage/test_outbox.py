@@ -4,11 +4,13 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from conversations.effects import PostToChannel, SendPrivate, UploadPicture
 from conversations.messages import Button, Message
 from storage.outbox import OutboxItem
+from storage.schema import OutboxRow
 from storage.unit_of_work import UnitOfWork
 from tests.storage.helpers import T0
 
@@ -45,7 +47,8 @@ def test_add_and_claim_in_order(engine: Engine) -> None:
     items = claim(engine, limit=3)
     assert [i.id for i in items] == ids[:3]
     assert [i.effect for i in items] == [effect(0), effect(1), effect(2)]
-    assert items[0] == OutboxItem(ids[0], "slack", None, effect(0), 0)
+    assert items[0] == OutboxItem(ids[0], "slack", None, effect(0), 0, lease=items[0].lease,
+                                  destination="user:U0")
     assert [i.id for i in claim(engine, limit=10)] == ids[3:]
     assert claim(engine) == []  # everything is leased
 
@@ -81,9 +84,9 @@ def test_lease_expires(engine: Engine) -> None:
 
 def test_sent_items_are_done(engine: Engine) -> None:
     ids = fill(engine, 2)
-    claim(engine)
+    first, _ = claim(engine)
     with UnitOfWork(engine) as uow:
-        uow.outbox.mark_sent(ids[0], T0)
+        assert uow.outbox.mark_sent(first, T0)
         uow.commit()
     assert pending(engine) == 1
     later = claim(engine, now=T0 + timedelta(hours=1))
@@ -91,21 +94,22 @@ def test_sent_items_are_done(engine: Engine) -> None:
 
 
 def test_retry_later_and_fail(engine: Engine) -> None:
-    [item_id] = fill(engine, 1)
-    claim(engine)
+    fill(engine, 1)
+    [item] = claim(engine)
+    until = T0 + timedelta(days=1)
     with UnitOfWork(engine) as uow:
-        uow.outbox.retry_later(item_id, T0, delay_seconds=120, error="429 rate limited")
+        uow.outbox.retry_later(item, T0, 120, "429 rate limited", until, counts=False)
         uow.commit()
     assert claim(engine, now=T0 + timedelta(seconds=119)) == []
     [item] = claim(engine, now=T0 + timedelta(seconds=120))
-    assert item.attempts == 1
+    assert item.attempts == 0 and item.retry_until == until  # the platform's wait is free
     with UnitOfWork(engine) as uow:
-        uow.outbox.retry_later(item_id, T0, delay_seconds=1, error="timeout")
+        uow.outbox.retry_later(item, T0, 1, "timeout", until)
         uow.commit()
     [item] = claim(engine, now=T0 + timedelta(hours=1))
-    assert item.attempts == 2
+    assert item.attempts == 1
     with UnitOfWork(engine) as uow:
-        uow.outbox.mark_failed(item_id, T0, error="channel_not_found")
+        uow.outbox.mark_failed(item, T0, error="channel_not_found")
         uow.commit()
     assert pending(engine) == 0
     assert claim(engine, now=T0 + timedelta(days=1)) == []
@@ -163,3 +167,64 @@ def test_claim_only_the_platforms_asked_for(engine: Engine) -> None:
         uow.commit()
     assert [i.id for i in items] == [telegram, local]
     assert [i.id for i in claim(engine)] == [slack]
+
+
+def test_a_process_whose_lease_ran_out_cannot_record_over_the_next_holder(engine: Engine) -> None:
+    fill(engine, 1)
+    [stale] = claim(engine, lease_seconds=15)
+    [fresh] = claim(engine, now=T0 + timedelta(seconds=15))  # the first process seemed dead
+    assert fresh.lease != stale.lease
+    with UnitOfWork(engine) as uow:
+        assert not uow.outbox.record_progress(stale, 1)
+        assert not uow.outbox.mark_sent(stale, T0)
+        assert not uow.outbox.retry_later(stale, T0, 1, "timeout", T0)
+        assert not uow.outbox.mark_failed(stale, T0, "timeout")
+        uow.commit()
+    assert pending(engine) == 1  # none of the stale writes landed
+    with UnitOfWork(engine) as uow:
+        assert uow.outbox.record_progress(fresh, 2)
+        assert uow.outbox.mark_sent(fresh, T0)
+        assert not uow.outbox.mark_sent(fresh, T0)  # recorded once
+        uow.commit()
+    assert pending(engine) == 0
+
+
+def test_a_renewed_lease_is_not_taken_over(engine: Engine) -> None:
+    fill(engine, 1)
+    [item] = claim(engine, lease_seconds=15)
+    with UnitOfWork(engine) as uow:
+        uow.outbox.renew([item.lease], T0 + timedelta(seconds=10), 15)
+        uow.commit()
+    assert claim(engine, now=T0 + timedelta(seconds=24)) == []
+    [again] = claim(engine, now=T0 + timedelta(seconds=25))
+    assert again.id == item.id
+
+
+def test_progress_survives_a_new_claim(engine: Engine) -> None:
+    fill(engine, 1)
+    [item] = claim(engine, lease_seconds=15)
+    with UnitOfWork(engine) as uow:
+        uow.outbox.record_progress(item, 2)
+        uow.commit()
+    [again] = claim(engine, now=T0 + timedelta(seconds=15))
+    assert again.progress == 2
+
+
+def test_an_undecodable_row_is_set_aside_and_blocks_nothing(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = fill(engine, 3)
+    with UnitOfWork(engine) as uow:  # a row written by a future version, or damaged
+        uow.session.execute(sa.update(OutboxRow).where(OutboxRow.id == ids[0])
+                            .values(kind="no-such-kind", payload={"secret": "Anna's answer"}))
+        uow.session.execute(sa.update(OutboxRow).where(OutboxRow.id == ids[1])
+                            .values(destination="user:U0"))  # queued behind the bad one
+        uow.commit()
+    assert [i.id for i in claim(engine)] == [ids[2]]
+    assert [i.id for i in claim(engine)] == [ids[1]]  # its turn once the bad one is aside
+    assert pending(engine) == 2
+    assert f"outbox item {ids[0]} cannot be decoded" in caplog.text
+    assert "Anna" not in caplog.text
+    with UnitOfWork(engine) as uow:
+        error = uow.session.scalar(sa.select(OutboxRow.error).where(OutboxRow.id == ids[0]))
+    assert error is not None and error.startswith("cannot be decoded")
