@@ -249,14 +249,14 @@ class SlowPlatform(LocalAdapter):
 
     async def post_to_channel(self, channel_id: str, message: Message, *,
                               progress: Progress | None = None) -> None:
-        await asyncio.sleep(3)
+        await asyncio.sleep(5)
         await super().post_to_channel(channel_id, message)
 
 
 async def test_a_slow_send_keeps_its_lease_so_another_process_never_sends_it_too(engine):
     sender, other = SlowPlatform(), SlowPlatform()
-    first = Runtime(engine, lease_seconds=1, drain_interval=3600)
-    second = Runtime(engine, lease_seconds=1, drain_interval=3600)
+    first = Runtime(engine, lease_seconds=2, drain_interval=3600)
+    second = Runtime(engine, lease_seconds=2, drain_interval=3600)
     first.add_adapter(sender)
     second.add_adapter(other)
     await first.start()
@@ -265,7 +265,7 @@ async def test_a_slow_send_keeps_its_lease_so_another_process_never_sends_it_too
         uow.outbox.add("local", None, PostToChannel("tafel", Message(("hello",))))
         uow.commit()
     sending = asyncio.create_task(first.drain())
-    for _ in range(25):  # 2.5 s: more than two leases long
+    for _ in range(45):  # 4.5 s: more than two leases long
         await asyncio.sleep(0.1)
         assert await second.drain() == 0
     await sending
