@@ -7,7 +7,7 @@ so a process whose lease ran out cannot record over the one that took the item o
 the platform asked for (rate limits never count against the budget).
 
 Revision ID: 0004
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0005"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
