@@ -134,6 +134,8 @@ def _choose_with_note(interview: Interview, given: Input, flow: Flow) -> Outcome
         changed = _set(interview, **{step_spec.field: option})
         return Outcome(changed, ask=False, update_pressed=True)
     if value == "next":
+        if not getattr(interview.answers, step_spec.field):  # skipping is its own button
+            return _stay(interview, "choose_first")
         return _advance(interview, interview, flow)
     if value == "skip":
         empty = frozenset() if multi else None

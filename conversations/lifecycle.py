@@ -46,6 +46,8 @@ def channel_command(table: Table | None, cmd: ChannelCommand, ctx: Context) -> D
     """Handle one command typed in a shared channel."""
     t = Texts.of(table.partnership) if table else Texts(ctx.default_language, ctx.platform)
     name = cmd.name.lower()
+    if name in PRIVATE_COMMANDS:
+        return notice(cmd, t, "private_only", command=name)
     if name == "help" or name not in (*HANDLERS, "setup"):
         key = "help_channel" if name == "help" else "unknown_command"
         return notice(cmd, t, key, command=cmd.name)
@@ -300,3 +302,5 @@ HANDLERS: dict[str, Handler] = {
     "timezone": timezone_command,
 }
 COORDINATOR_ONLY = frozenset(HANDLERS) - {"status"}
+CHANNEL_COMMANDS = frozenset({*HANDLERS, "setup"}) - {"status"}  # status and help: both places
+PRIVATE_COMMANDS = frozenset({"edit", "forget"})

@@ -10,9 +10,10 @@ from conversations.checkin import FLOW as CHECKIN_FLOW
 from conversations.checkin import CheckinPrompter, after_seal
 from conversations.context import Context
 from conversations.decision import Decision
-from conversations.effects import EditMessage, Effect, Notice, SendPrivate
+from conversations.effects import EditMessage, Effect, Notice, PostToChannel, SendPrivate
 from conversations.events import ButtonPress, Join, Person, PrivateCommand, PrivateText
 from conversations.interview import Input, Outcome, Pressed, Text, apply
+from conversations.lifecycle import CHANNEL_COMMANDS
 from conversations.messages import Message
 from conversations.model import (
     Answers,
@@ -111,7 +112,10 @@ def private_text(tables: list[Table], ev: PrivateText, ctx: Context) -> Decision
         return _say(ev.actor.user_id, Texts.of(table.partnership), "no_open_interview",
                     partnership=table.partnership.name)
     rnd, interview = active
-    return _answer(table, rnd, interview, Text(ev.text), ctx.now, origin=None)
+    label = _prompter(table.partnership, rnd, table.member(ev.actor.user_id)).typed_button(
+        interview, ev.text)
+    given: Input = Pressed(label) if label is not None else Text(ev.text)
+    return _answer(table, rnd, interview, given, ctx.now, origin=None)
 
 
 def button_press(table: Table | None, ev: ButtonPress, ctx: Context) -> Decision:
@@ -161,13 +165,15 @@ def _answer(table: Table, rnd: Round, before: Interview, given: Input, now: date
                                    else {})}
     lead = t.sections(feedback, **values) if feedback else ()
     effects: list[Effect] = []
-    if origin is not None:
-        if outcome.update_pressed:
-            effects.append(EditMessage(origin, prompter.question(after)))
-        elif after.step is not before.step:
-            shown = replace(after, step=before.step, editing=before.editing)
-            effects.append(EditMessage(origin, prompter.answered(shown)))
-    if outcome.ask:
+    if origin is not None and outcome.update_pressed:
+        # The pressed message shows the new state, with the feedback (e.g. sealed) on top:
+        # one confirmation, not an updated message plus a separate one.
+        effects.append(EditMessage(origin, prompter.question(after, lead)))
+        lead = ()
+    elif origin is not None and after.step is not before.step:
+        shown = replace(after, step=before.step, editing=before.editing)
+        effects.append(EditMessage(origin, prompter.answered(shown)))
+    if outcome.ask or (outcome.update_pressed and origin is None):  # typed: show it anew
         effects.append(SendPrivate(user_id, prompter.question(after, lead)))
     elif lead:
         effects.append(SendPrivate(user_id, Message(lead)))
@@ -222,10 +228,14 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
     t = _texts(table, ctx)
     name = ev.name.lower()
     user_id = ev.actor.user_id
+    if name == "start" and table is not None:
+        return _start_again(table, user_id, t)
     if name in ("help", "start"):
         return _say(user_id, t, "help_private", member=table is not None)
     if table is None:
         return _say(user_id, t, "not_in_partnership")
+    if name in CHANNEL_COMMANDS:
+        return _say(user_id, t, "channel_only", command=name)
     if name == "status":
         return _own_status(tables, ev.actor)
     if name == "edit":
@@ -242,6 +252,23 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
     if name == "forget":
         return _forget(table, user_id)
     return _say(user_id, t, "unknown_private_command", command=ev.name)
+
+
+def _start_again(table: Table, user_id: str, t: Texts) -> Decision:
+    """Start pressed (again, e.g. after unblocking the bot): reachable, and where they are."""
+    changed = _reachable(table, user_id)
+    active = _active(changed, user_id)
+    help_text = Message(t.sections("help_private", member=True))
+    if active is None:
+        return Decision(changed if changed is not table else None,
+                        (SendPrivate(user_id, help_text),))
+    rnd, interview = active
+    prompter = _prompter(changed.partnership, rnd, changed.member(user_id))
+    lead = t.sections("welcome_back")
+    question = (prompter.review(interview, lead) if interview.step == _flow(rnd).review
+                else prompter.question(interview, lead))
+    return Decision(changed if changed is not table else None,
+                    (SendPrivate(user_id, question),))
 
 
 def _own_status(tables: list[Table], actor: Person) -> Decision:
@@ -278,9 +305,10 @@ def delivery_failed(table: Table, effect: Effect, reason: str, unreachable: bool
     changed = table
     if isinstance(effect, SendPrivate):
         member = table.member(effect.user_id)
-        if member is None or member.is_coordinator:
-            # Telling coordinators about a coordinator they cannot reach could loop.
+        if member is None:
             return Decision(None)
+        if member.is_coordinator:
+            return _coordinator_unreachable(table, member, unreachable)
         if unreachable:
             changed = table.with_member(replace(member, unreachable=True))
         key, values = "cannot_reach", {"name": member.name, "reason": reason}
@@ -291,3 +319,17 @@ def delivery_failed(table: Table, effect: Effect, reason: str, unreachable: bool
     message = Message(t.sections(key, **values))
     effects = tuple(SendPrivate(c.user_id, message) for c in table.coordinators)
     return Decision(changed if changed is not table else None, effects)
+
+
+def _coordinator_unreachable(table: Table, member: Member, unreachable: bool) -> Decision:
+    """A coordinator the bot cannot write to privately hears it once, in the channel.
+
+    (Telling other coordinators privately could loop.) Writing to the bot makes them
+    reachable again, and a later failure is told again.
+    """
+    if not unreachable or member.unreachable:
+        return Decision(None)
+    t = Texts.of(table.partnership)
+    changed = table.with_member(replace(member, unreachable=True))
+    message = Message(t.sections("coordinator_unreachable", name=member.name))
+    return Decision(changed, (PostToChannel(table.partnership.channel_id, message),))

@@ -135,6 +135,18 @@ class Prompter:
         summary = self.t.markup("answered", value=view[step_spec.field], note=note)
         return Message((*question.sections, summary))
 
+    def typed_button(self, interview: Interview, text: str) -> str | None:
+        """The value of the current question's button whose label was typed, if any.
+
+        Case and spacing do not matter: "ongeveer in evenwicht" presses that button.
+        """
+        wanted = " ".join(text.split()).casefold()
+        for button in self.question(interview).all_buttons:
+            press = payloads.decode(button.payload)
+            if press is not None and " ".join(button.label.split()).casefold() == wanted:
+                return press.value
+        return None
+
     def view(self, answers: Answers) -> dict[str, object]:
         return answer_view(self.t, answers)
 

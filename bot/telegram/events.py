@@ -91,8 +91,8 @@ def _private(message: Message, actor: Person, bot_username: str | None) -> Event
     if parsed is None:
         return PrivateText(actor, message.text)
     name, args = parsed
-    if name == "start":
-        return Join(actor, args[0]) if args else PrivateCommand(actor, "help")
+    if name == "start":  # with an invitation's token: join; plain: start (again)
+        return Join(actor, args[0]) if args else PrivateCommand(actor, "start")
     return PrivateCommand(actor, name, args)
 
 

@@ -62,7 +62,9 @@ async def test_a_full_check_in_dms_reminder_closing_aggregate_and_picture(world:
     assert count(w.inbox("dewi"), "Check-in") == 0  # the coordinator is not a partner
 
     await answer_checkin(w, "Anna", "I bring a bit more", "Yes", "A new board member")
-    assert "Your check-in is sealed" in s.last("Anna").text
+    thanks = s.last("Anna").text  # the review itself says thank you: one confirmation
+    assert thanks.startswith("Thank you! Everyone sees the answers together")
+    assert "Your answers are sealed" in thanks
     await answer_checkin(w, "Bram", "About even", "I have doubts", "Bram's secret", seal=False)
 
     await s.command("Dewi", "/status")

@@ -57,7 +57,7 @@ async def test_a_check_in_through_telegram(world: World) -> None:  # noqa: F811
     await anna.press("I bring a bit more")
     await anna.press("I have doubts")
     await anna.say("Less time than hoped")
-    await anna.press("Seal my answers")
+    await anna.toggle("Seal my answers")
     await world.fake.wait_for(lambda: any(m.photo for m in world.group()), 20, "the picture")
     [photo] = [m for m in world.group() if m.photo]
     assert photo.photo.startswith(b"\x89PNG\r\n\x1a\n")

@@ -28,7 +28,8 @@ COMMANDS = ("setup", "partners", "round", "status", "remind", "reveal", "reveal 
 PRIVATE = ("status", "edit", "forget", "help")
 REVEAL_HEADER = re.compile(r"(?:On the table|Op tafel) — Tafel, (?:round|ronde) (\d+)")
 # When a person "finishes", they press these in order of preference, or type an answer.
-FINISHING = (":start", ":seal", ":next", ":keep", ":c:3")
+# Each button at most once per walk (payloads name the step): tick, then "next".
+FINISHING = (":start", ":seal", ":t:knowledge", ":c:yes", ":next", ":keep", ":c:3")
 
 action = st.one_of(
     st.tuples(st.just("command"), st.sampled_from(PEOPLE), st.sampled_from(COMMANDS)),
@@ -79,12 +80,14 @@ class World:
 
     def finish(self, who: str, n: int) -> None:
         """Walk through the interview the way a willing partner would, typing secrets."""
+        pressed: set[str] = set()
         for _ in range(20):
-            options = self.buttons[who]
+            options = [p for p in self.buttons[who] if p not in pressed]
             choice = next((p for end in FINISHING for p in options if p.endswith(end)), None)
             if choice is None and (not options or any(p.endswith(":skip") for p in options)):
                 self.act("text", who, n)
             elif choice is not None:
+                pressed.add(choice)
                 self.act("press", who, choice)
                 if choice.endswith(":seal"):
                     return

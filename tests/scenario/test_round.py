@@ -129,8 +129,10 @@ async def test_too_long_and_marked_up_answers(local: Local):
     assert "Nobody has sealed" in ad.notices("dewi")[-1].text  # unsealed: nothing revealed
     await s.say("Anna", "Our interest")
     await s.say("Anna", "My interest")
-    for _ in range(2):
-        await s.press_label("Anna", "Done, next")
+    await s.press_label("Anna", "Done, next")  # nothing ticked: asked again, not skipped
+    assert "haven't ticked anything" in s.last("Anna").text and "5/11" in s.last("Anna").text
+    await s.press_label("Anna", "Skip")  # get
+    await s.press_label("Anna", "Skip")  # give
     await s.press_label("Anna", "Skip")  # balance
     await s.press_label("Anna", "Skip")  # ambition
     await s.press_label("Anna", "Skip")

@@ -153,3 +153,38 @@ async def test_a_group_the_bot_cannot_post_in_is_reported_to_the_coordinator(
     failed = [c for c in world.fake.calls_of("sendMessage") if c.status == 400]
     assert len(failed) == 1  # a 400 is not retried
     assert "not enough rights" in anna.last().text.lower()
+
+
+async def test_pressing_start_after_unblocking_brings_the_question_back(world: World) -> None:
+    anna, bert = world.member(ANNA), world.member(BERT)
+    await _open_round(world, anna, bert)
+    await bert.press("Let's start")
+    world.fake.block(BERT)
+    await anna.in_group("/remind")
+    await world.settle()
+    assert "I can't reach them privately" in (await anna.in_group("/status")).text
+
+    again = await bert.start()  # unblocks, and plain Start (no invitation link)
+    assert again.text.startswith("Welcome back!") and "2/11" in again.text
+    assert "can't reach" not in (await anna.in_group("/status")).text
+    await bert.say("Buurtteam")  # and the interview goes on from there
+    assert "3/11" in bert.last().text
+
+
+async def test_a_coordinator_without_a_private_chat_is_told_once_in_the_group(
+    world: World,
+) -> None:
+    carla, bert = world.member(CARLA), world.member(BERT)  # Carla never starts the bot
+    await carla.in_group("/setup")
+    token = world.fake.deep_link_payload(await carla.in_group("/round"))
+    await bert.start(token)
+    await bert.interview(organisation="Buurtteam", org_interest="Reach", own_interest="Time")
+    await world.settle()  # "everyone has sealed" cannot reach Carla privately
+    await carla.in_group("/reveal")
+    await carla.in_group("/export")  # the export, privately: it cannot arrive either
+    await world.settle()
+    refused = [c for c in world.fake.calls_of("sendMessage")
+               if str(c.params.get("chat_id")) == str(CARLA.id) and not c.ok]
+    assert len(refused) == 2  # "everyone has sealed" and the export
+    told = [m for m in world.group() if "I can't send you private messages" in m.text]
+    assert len(told) == 1 and told[0].text.startswith("Carla Jansen, ")

@@ -67,9 +67,9 @@ def test_a_command_replying_to_someone_names_them() -> None:
     assert command.people == (Person("13", "Cas"), Person("12", "Bert"))
 
 
-def test_private_start_with_a_token_joins_and_without_asks_for_help() -> None:
+def test_private_start_with_a_token_joins_and_without_starts_again() -> None:
     assert event(tu.start(1, 10, ANNA, "AbC-12_x")) == Join(ANNA_P, "AbC-12_x")
-    assert event(tu.start(1, 10, ANNA)) == PrivateCommand(ANNA_P, "help")
+    assert event(tu.start(1, 10, ANNA)) == PrivateCommand(ANNA_P, "start")
 
 
 def test_private_commands_and_text() -> None:
