@@ -247,8 +247,13 @@ async def test_waits_the_platform_asked_for_never_use_up_the_budget(engine):
 class SlowPlatform(LocalAdapter):
     """Every channel post takes a while, as when the SDK waits out a rate limit inside."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.sending = asyncio.Event()
+
     async def post_to_channel(self, channel_id: str, message: Message, *,
                               progress: Progress | None = None) -> None:
+        self.sending.set()
         await asyncio.sleep(5)
         await super().post_to_channel(channel_id, message)
 
@@ -260,11 +265,12 @@ async def test_a_slow_send_keeps_its_lease_so_another_process_never_sends_it_too
     first.add_adapter(sender)
     second.add_adapter(other)
     await first.start()
-    await second.start()
     with UnitOfWork(engine) as uow:
         uow.outbox.add("local", None, PostToChannel("tafel", Message(("hello",))))
         uow.commit()
     sending = asyncio.create_task(first.drain())
+    await sender.sending.wait()
+    await second.start()
     for _ in range(45):  # 4.5 s: more than two leases long
         await asyncio.sleep(0.1)
         assert await second.drain() == 0
