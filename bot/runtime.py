@@ -388,6 +388,12 @@ def record(uow: UnitOfWork, platform: str, partnership_id: int | None,
     """Store a decision: the new state and, in the same transaction, its effects."""
     if decision.table is not None:
         partnership_id = uow.tables.save(decision.table).partnership.id
+    for other in decision.others:
+        uow.tables.save(other)
+    if decision.forget is not None:  # before the effects: the reply itself stays
+        uow.tables.forget(platform, decision.forget)
+        tables = (decision.table, *decision.others) if decision.table else decision.others
+        uow.outbox.forget(platform, decision.forget, [t.partnership.id for t in tables])
     for effect in decision.effects:
         uow.outbox.add(platform, partnership_id, effect)
 

@@ -10,7 +10,14 @@ from conversations.model import Table
 
 @dataclass(frozen=True)
 class Decision:
-    """`table` is the aggregate to store (None: nothing to store); effects go to the outbox."""
+    """`table` is the aggregate to store (None: nothing to store); effects go to the outbox.
+
+    `forget`: a person asked to be forgotten. `others` are the rest of their partnerships
+    (changed too); storage then erases what no table holds — their answers in cancelled
+    rounds, and the private messages to them in the outbox — before the effects are queued.
+    """
 
     table: Table | None
     effects: tuple[Effect, ...] = ()
+    others: tuple[Table, ...] = ()
+    forget: str | None = None

@@ -23,7 +23,6 @@ from conversations.model import (
     Round,
     RoundKind,
     RoundStatus,
-    Step,
     Table,
 )
 from conversations.prompts import Prompter
@@ -250,7 +249,7 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
         lead = t.sections("edit_not_yet")
         return Decision(changed, (SendPrivate(user_id, prompter.question(interview, lead)),))
     if name == "forget":
-        return _forget(table, user_id)
+        return _forget(tables, user_id, ev.args)
     return _say(user_id, t, "unknown_private_command", command=ev.name)
 
 
@@ -287,16 +286,34 @@ def _own_status(tables: list[Table], actor: Person) -> Decision:
     return _say(actor.user_id, t, "own_status", lines=lines)
 
 
-def _forget(table: Table, user_id: str) -> Decision:
-    """Drop what this person told us that is not revealed yet, and their organisation."""
+CONFIRM = frozenset({"yes", "ja"})
+
+
+def _forget(tables: list[Table], user_id: str, args: tuple[str, ...]) -> Decision:
+    """Erase what this person told us that is not revealed yet, in every partnership.
+
+    First time: what will happen, and how to confirm (`forget yes`). Revealed answers stay:
+    the others have seen them.
+    """
+    t = Texts.of(tables[0].partnership)
+    if not args or args[0].lower() not in CONFIRM:
+        return _say(user_id, t, "forget_confirm",
+                    partnerships=[table.partnership.name for table in tables])
+    changed = [_forgotten(table, user_id) for table in tables]
+    reply = SendPrivate(user_id, Message(t.sections("forgotten")))
+    return Decision(changed[0], (reply,), others=tuple(changed[1:]), forget=user_id)
+
+
+def _forgotten(table: Table, user_id: str) -> Table:
+    """No organisation; each interview in an open round starts afresh, empty."""
     member = table.member(user_id)
     changed = table.with_member(replace(member, organisation=None))
-    active = _active(table, user_id)
-    if active is not None:
-        rnd, interview = active
-        changed = changed.with_interview(Interview(rnd.number, user_id, Step.WELCOME, Answers()))
-    t = Texts.of(table.partnership)
-    return Decision(changed, (SendPrivate(user_id, Message(t.sections("forgotten"))),))
+    for kind in RoundKind:  # also for someone no longer on the partner list
+        rnd = table.open_round(kind)
+        if rnd is not None and table.interview(rnd, user_id) is not None:
+            first = min(_flow(rnd).table)
+            changed = changed.with_interview(Interview(rnd.number, user_id, first, Answers()))
+    return changed
 
 
 def delivery_failed(table: Table, effect: Effect, reason: str, unreachable: bool) -> Decision:

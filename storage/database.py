@@ -42,6 +42,8 @@ def create_engine_for(url: str, **kwargs: Any) -> Engine:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Deleted rows (forgotten answers) are overwritten, not left in the file.
+            cursor.execute("PRAGMA secure_delete=ON")
         finally:
             cursor.close()
 

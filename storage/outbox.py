@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from conversations.effects import Effect, destination
+from conversations.effects import EditMessage, Effect, SendPrivate, destination
+from conversations.messages import Message
 from storage.schema import OutboxRow
 from storage.serialization import effect_from_json, effect_to_json
 
@@ -201,6 +202,23 @@ class OutboxRepository:
             error=error,
             lease_token=None,
         )
+
+    def forget(self, platform: str, user_id: str, partnership_ids: Collection[int]) -> None:
+        """Delete every private message to this person, sent or not: they carry answers.
+
+        An edit does not say whose chat it was in, so the delivered edits of their
+        partnerships go too (pressed buttons shown answered: history nobody needs).
+        """
+        private = destination(SendPrivate(user_id, Message(())))
+        self.session.execute(sa.delete(OutboxRow).where(
+            OutboxRow.platform == platform,
+            sa.or_(
+                OutboxRow.destination == private,
+                (OutboxRow.kind == EditMessage.__name__)
+                & OutboxRow.partnership_id.in_(partnership_ids)
+                & sa.or_(OutboxRow.sent_at.is_not(None), OutboxRow.failed_at.is_not(None)),
+            ),
+        ))
 
     def pending(self) -> int:
         """How many items are neither sent nor failed (leased ones included)."""

@@ -227,6 +227,27 @@ class TableRepository:
             )
         )
 
+    def forget(self, platform: str, user_id: str) -> None:
+        """Delete this person's answers that nobody saw: in cancelled rounds, and the
+        unsealed ones of revealed rounds (a forced reveal left them out)."""
+        members = sa.select(MemberRow.id).join(
+            PartnershipRow, MemberRow.partnership_id == PartnershipRow.id
+        ).where(PartnershipRow.platform == platform, MemberRow.user_id == user_id)
+        unseen = sa.select(RoundRow.id).where(RoundRow.status != str(RoundStatus.OPEN))
+        self.session.execute(
+            sa.delete(InterviewRow).where(
+                InterviewRow.member_id.in_(members),
+                InterviewRow.round_id.in_(unseen),
+                sa.or_(
+                    InterviewRow.sealed_at.is_(None),
+                    InterviewRow.round_id.in_(
+                        sa.select(RoundRow.id).where(
+                            RoundRow.status == str(RoundStatus.CANCELLED))
+                    ),
+                ),
+            )
+        )
+
     def partnership_id_for_token(self, token: str) -> int | None:
         return self.session.scalar(
             sa.select(RoundRow.partnership_id).where(RoundRow.token == token)

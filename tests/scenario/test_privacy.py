@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
 from bot.local.session import LocalSession
 
 from .conftest import Local, answer_everything
@@ -58,3 +65,48 @@ async def test_a_partner_taken_off_the_list_cannot_start_with_an_old_button(loca
     await s.press_label("Anna", "Let's start", welcome)
     assert "no longer on the list of partners of Tafel" in s.last("Anna").text
     assert not any("Which organisation" in m.text for m in ad.inbox("anna"))
+
+
+def _stored(engine: Engine) -> str:
+    """Everything the database holds about people and their answers, as one text."""
+    with engine.connect() as connection:
+        rows = [row for name in ("members", "interviews", "outbox")
+                for row in connection.execute(sa.text(f"SELECT * FROM {name}"))]  # noqa: S608
+    return "\n".join(str(tuple(row)) for row in rows)
+
+
+async def test_forget_erases_every_unseen_answer_after_a_confirmation(local: Local,
+                                                                      engine: Engine):
+    tafel, ad = local.session, local.adapter
+    kring = LocalSession(local.runtime, ad, channel_id="kring", channel_name="Kring")
+    await setup_round(local, "Anna")
+    await tafel.press_label("Anna", "Let's start")
+    await tafel.say("Anna", "Cancelled-Secret")
+    await tafel.command("Dewi", "/cancel")
+    await tafel.command("Dewi", "/round")
+    await answer_everything(tafel, "Anna", "Revealed-Org")
+    await tafel.command("Dewi", "/reveal")
+    await kring.command("Dewi", "/setup")
+    await kring.command("Dewi", "/partners @Anna")
+    await kring.command("Dewi", "/round")
+    await answer_everything(kring, "Anna", "Open-Secret")  # sealed, not revealed yet
+    assert "Open-Secret" in _stored(engine) and "Cancelled-Secret" in _stored(engine)
+
+    await tafel.private_command("Anna", "/forget")
+    ask = tafel.last("Anna").text
+    assert "/forget yes" in ask and "Tafel and Kring" in ask and "stay" in ask
+    assert "Open-Secret" in _stored(engine)  # nothing erased before she confirms
+
+    await tafel.private_command("Anna", "/forget yes")
+    assert "revealed stay" in tafel.last("Anna").text
+    stored = _stored(engine)
+    assert "Open-Secret" not in stored and "Cancelled-Secret" not in stored
+    assert "Revealed-Org" in stored  # the revealed round keeps what everyone saw
+    if engine.dialect.name == "sqlite":  # secure_delete: the bytes are gone from the file
+        with closing(sqlite3.connect(engine.url.database)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        data = Path(engine.url.database).read_bytes()
+        assert b"Revealed-Org" in data and b"Open-Secret" not in data
+    assert "Revealed-Org" in ad.channel("tafel")[-1].text  # what the others saw stays
+    await kring.private_command("Anna", "/edit")  # the open interview starts afresh
+    assert "Welcome to Op Tafel" in kring.last("Anna").text
