@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from conversations import payloads
+from conversations.agreements import agree, agreement_sections, agreements, confirm
 from conversations.checkin_commands import (
     checkin_command,
     checkin_status,
@@ -283,7 +284,10 @@ def _export(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisi
     latest = table.latest()
     if latest is None or latest.posted is None:
         return notice(cmd, t, "nothing_to_export")
-    return Decision(None, (SendPrivate(cmd.actor.user_id, latest.posted),
+    posted = latest.posted
+    if table.agreements:  # what was agreed since belongs with it
+        posted = replace(posted, sections=(*posted.sections, *agreement_sections(table, t)))
+    return Decision(None, (SendPrivate(cmd.actor.user_id, posted),
                            *notice(cmd, t, "exported").effects))
 
 
@@ -299,8 +303,12 @@ HANDLERS: dict[str, Handler] = {
     "language": _language,
     "export": _export,
     "checkin": checkin_command,
+    "agree": agree,
+    "confirm": confirm,
+    "agreements": agreements,
     "timezone": timezone_command,
 }
-COORDINATOR_ONLY = frozenset(HANDLERS) - {"status"}
+# `agreements edit|close` checks for a coordinator itself.
+COORDINATOR_ONLY = frozenset(HANDLERS) - {"status", "agree", "confirm", "agreements"}
 CHANNEL_COMMANDS = frozenset({*HANDLERS, "setup"}) - {"status"}  # status and help: both places
 PRIVATE_COMMANDS = frozenset({"edit", "forget"})

@@ -153,6 +153,26 @@ class Interview:
         return self.step is not Step.WELCOME or self.sealed
 
 
+class AgreementStatus(StrEnum):
+    PROPOSED = "proposed"  # waiting for the giver to confirm
+    CONFIRMED = "confirmed"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """What one partner (`giver`) agreed to bring, after a reveal; numbered per partnership."""
+
+    number: int
+    text: str
+    giver: str  # user id
+    proposer: str  # user id
+    status: AgreementStatus
+    created_at: datetime
+    confirmed_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Table:
     """The partnership aggregate: what one event may read and change, under one lock.
@@ -164,6 +184,7 @@ class Table:
     members: tuple[Member, ...] = ()
     rounds: tuple[Round, ...] = ()
     interviews: tuple[Interview, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
 
     def member(self, user_id: str) -> Member | None:
         return next((m for m in self.members if m.user_id == user_id), None)
@@ -212,6 +233,13 @@ class Table:
         kept = {r.number for r in others} | {rnd.number}
         interviews = tuple(i for i in self.interviews if i.round_number in kept)
         return replace(self, rounds=(*others, rnd), interviews=interviews)
+
+    def agreement(self, number: int) -> Agreement | None:
+        return next((a for a in self.agreements if a.number == number), None)
+
+    def with_agreement(self, agreement: Agreement) -> Table:
+        key = lambda a: a.number  # noqa: E731
+        return replace(self, agreements=_upsert(self.agreements, agreement, key))
 
     def with_interview(self, interview: Interview) -> Table:
         key = lambda i: (i.round_number, i.user_id)  # noqa: E731

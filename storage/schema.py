@@ -168,3 +168,27 @@ class OutboxRow(Base):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class AgreementRow(Base):
+    """What one partner agreed to bring after a reveal; `number` counts per partnership."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (
+        sa.UniqueConstraint("partnership_id", "number", name="uq_agreements_partnership_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partnership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("partnerships.id", name="fk_agreements_partnership")
+    )
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+    giver_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id", name="fk_agreements_giver"))
+    proposer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("members.id", name="fk_agreements_proposer")
+    )
+    status: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]

@@ -20,6 +20,7 @@ from conversations.model import (
     Step,
     Table,
 )
+from storage.agreements import load_agreements, save_agreements
 from storage.schema import InterviewRow, MemberRow, PartnershipRow, RoundRow
 from storage.serialization import message_from_json, message_to_json
 
@@ -81,6 +82,7 @@ class TableRepository:
             members=tuple(_member(m) for m in members),
             rounds=tuple(_round(r) for r in rounds),
             interviews=tuple(_interview(i, number, user_id) for i, number, user_id in interviews),
+            agreements=load_agreements(self.session, p.id),
         )
 
     def _interviews(self, round_ids: list[int]) -> list[Any]:
@@ -187,6 +189,8 @@ class TableRepository:
                 reminded_at=interview.reminded_at,
                 asked_at=interview.asked_at,
             )
+        self.session.flush()  # new members have their ids
+        save_agreements(self.session, p.id, table.agreements, existing_members)
         self.session.flush()
         return replace(table, partnership=replace(table.partnership, id=p.id))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 from conversations.model import (
+    Agreement,
+    AgreementStatus,
     Answers,
     Interview,
     Member,
@@ -67,4 +69,9 @@ def a_table(channel_id: str = "C1", platform: str = "slack") -> Table:
         ),
         Interview(round_number=1, user_id="U2", step=Step.GET),
     )
-    return Table(partnership, members, (rnd,), interviews)
+    agreements = (
+        Agreement(1, "Maandelijks een kennissessie", giver="U2", proposer="U1",
+                  status=AgreementStatus.CONFIRMED, created_at=T0,
+                  confirmed_at=T0 + timedelta(hours=3)),
+    )
+    return Table(partnership, members, (rnd,), interviews, agreements)

@@ -16,7 +16,8 @@ from sqlalchemy.engine import Engine
 from storage.database import alembic_config, create_engine_for, migrate
 from storage.schema import Base
 
-TABLES = {"partnerships", "members", "rounds", "interviews", "processed_events", "outbox"}
+TABLES = {"partnerships", "members", "rounds", "interviews", "processed_events", "outbox",
+          "agreements"}
 REPO = Path(__file__).resolve().parents[2]
 
 

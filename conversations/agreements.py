@@ -1,0 +1,121 @@
+"""Agreements after the reveal: what one partner will bring, proposed by anyone, confirmed by
+the partner who gives it, listed in the channel, edited or closed by a coordinator.
+
+`agree @giver <text>` proposes; `confirm <n>` (the giver only) confirms; `agreements` lists;
+`agreements edit <n> <text>` and `agreements close <n>` are for coordinators. An edited
+agreement waits for the giver's confirmation again: it is no longer what they said yes to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from conversations.context import Context
+from conversations.decision import Decision
+from conversations.effects import PostToChannel
+from conversations.events import ChannelCommand
+from conversations.interview import MAX_TEXT
+from conversations.messages import Message
+from conversations.model import Agreement, AgreementStatus, Table
+from conversations.replies import notice
+from conversations.texts import Texts
+
+
+def agreement_views(table: Table) -> list[dict[str, object]]:
+    """Agreements with names instead of user ids, as the list and the export show them."""
+    def name(user_id: str) -> str:
+        member = table.member(user_id)
+        return member.name if member else user_id
+
+    return [
+        {"number": a.number, "text": a.text, "giver": name(a.giver), "giver_id": a.giver,
+         "proposer": name(a.proposer), "status": str(a.status)}
+        for a in table.agreements
+    ]
+
+
+def agreement_sections(table: Table, t: Texts) -> tuple[str, ...]:
+    return t.sections("agreements_list", agreements=agreement_views(table))
+
+
+def _post(table: Table, t: Texts, key: str, **values: object) -> PostToChannel:
+    return PostToChannel(table.partnership.channel_id, Message(t.sections(key, **values)))
+
+
+def _text(cmd: ChannelCommand, t: Texts, words: tuple[str, ...]) -> str | Decision:
+    text = " ".join(words).strip()
+    if len(text) > MAX_TEXT:
+        return notice(cmd, t, "too_long", limit=MAX_TEXT, length=len(text))
+    return text
+
+
+def agree(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
+    """`agree @giver <text>`: anyone in the partnership proposes what a partner will bring."""
+    if table.member(cmd.actor.user_id) is None:
+        return notice(cmd, t, "agree_members_only")
+    giver = table.member(cmd.people[0].user_id) if len(cmd.people) == 1 else None
+    text = _text(cmd, t, cmd.args)
+    if isinstance(text, Decision):
+        return text
+    if giver is None or not giver.is_partner or not text:
+        return notice(cmd, t, "agree_usage")
+    number = max((a.number for a in table.agreements), default=0) + 1
+    agreement = Agreement(number, text, giver.user_id, cmd.actor.user_id,
+                          AgreementStatus.PROPOSED, ctx.now)
+    changed = table.with_agreement(agreement)
+    view = agreement_views(changed)[-1]
+    return Decision(changed, (_post(changed, t, "agreement_proposed", a=view),))
+
+
+def _number(args: tuple[str, ...]) -> int | None:
+    return int(args[0]) if args and args[0].isdigit() else None
+
+
+def confirm(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
+    """`confirm <n>`: the partner who gives it says yes."""
+    number = _number(cmd.args)
+    agreement = table.agreement(number) if number is not None else None
+    if agreement is None:
+        return notice(cmd, t, "agreement_unknown", number=cmd.args[0] if cmd.args else "")
+    if agreement.giver != cmd.actor.user_id:
+        giver = table.member(agreement.giver)
+        return notice(cmd, t, "agreement_giver_only", number=number,
+                      giver=giver.name if giver else "")
+    if agreement.status is not AgreementStatus.PROPOSED:
+        return notice(cmd, t, "agreement_not_open", number=number, status=str(agreement.status))
+    changed = table.with_agreement(
+        replace(agreement, status=AgreementStatus.CONFIRMED, confirmed_at=ctx.now))
+    view = agreement_views(changed)[changed.agreements.index(changed.agreement(number))]
+    return Decision(changed, (_post(changed, t, "agreement_confirmed", a=view),))
+
+
+def agreements(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
+    """`agreements` lists them in the channel; `edit` and `close` are for coordinators."""
+    action = cmd.args[0].lower() if cmd.args else ""
+    if action not in ("edit", "close"):
+        return Decision(None, (PostToChannel(table.partnership.channel_id,
+                                             Message(agreement_sections(table, t))),))
+    member = table.member(cmd.actor.user_id)
+    if member is None or not member.is_coordinator:
+        names = [m.name for m in table.coordinators]
+        return notice(cmd, t, "coordinators_only", command=f"agreements {action}",
+                      coordinators=names)
+    number = _number(cmd.args[1:])
+    agreement = table.agreement(number) if number is not None else None
+    if agreement is None:
+        return notice(cmd, t, "agreement_unknown", number=" ".join(cmd.args[1:2]))
+    if action == "close":
+        changed = table.with_agreement(
+            replace(agreement, status=AgreementStatus.CLOSED, closed_at=ctx.now))
+        key = "agreement_closed"
+    else:
+        text = _text(cmd, t, cmd.args[2:])
+        if isinstance(text, Decision):
+            return text
+        if not text:
+            return notice(cmd, t, "agree_usage")
+        changed = table.with_agreement(
+            replace(agreement, text=text, status=AgreementStatus.PROPOSED, confirmed_at=None))
+        key = "agreement_edited"
+    view = next(v for v in agreement_views(changed) if v["number"] == number)
+    return Decision(changed, (_post(changed, t, key, a=view),))
