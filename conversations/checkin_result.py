@@ -22,6 +22,8 @@ from conversations.reveal import anonymous_order
 from conversations.texts import Texts
 from conversations.trend import Series, Trend
 
+EVEN = 3  # "about even" on the five-point balance scale
+
 # Revealed rounds of a partnership, each with its interviews (from storage, oldest first).
 History = Sequence[tuple[Round, Sequence[Interview]]]
 
@@ -50,6 +52,11 @@ class PartnerCheckin:
         return self.reference is None or self.balance > self.reference
 
     @property
+    def slid(self) -> bool:
+        """Got more than they brought, now only about even: the margin that keeps them is gone."""
+        return self.balance == EVEN and self.reference is not None and self.reference < EVEN
+
+    @property
     def still_brings_more(self) -> bool:
         return self.balance in categories.BRINGS_MORE and not self.tipped
 
@@ -62,6 +69,7 @@ class CheckinResult:
     missing: tuple[str, ...]  # names of partners who did not seal
     partners: tuple[PartnerCheckin, ...]
     tipped: tuple[str, ...]
+    slid: tuple[str, ...]  # from "I get more" to "about even"
     still_brings_more: tuple[str, ...]
     not_delivering: tuple[str, ...]
     doubting: tuple[str, ...]
@@ -114,6 +122,7 @@ def aggregate(table: Table, rnd: Round, history: History,
         missing=tuple(partners[i.user_id].name for i in invited if not i.sealed),
         partners=rows,
         tipped=tuple(p.label for p in rows if p.tipped),
+        slid=tuple(p.label for p in rows if p.slid),
         still_brings_more=tuple(p.label for p in rows if p.still_brings_more),
         not_delivering=tuple(p.label for p in rows if p.delivers == "no"),
         doubting=tuple(p.label for p in rows if p.delivers == "doubt"),
@@ -131,6 +140,8 @@ def _questions(r: CheckinResult) -> tuple[tuple[str, dict], ...]:
         questions.append(("checkin_question_tipped", {"who": r.tipped}))
     if r.not_delivering:
         questions.append(("checkin_question_no", {"who": r.not_delivering}))
+    if r.slid:
+        questions.append(("checkin_question_slid", {"who": r.slid}))
     if r.still_brings_more:
         questions.append(("checkin_question_still", {"who": r.still_brings_more}))
     if r.doubting:
@@ -183,7 +194,7 @@ def checkin_message(t: Texts, partnership: Partnership, r: CheckinResult) -> Mes
             "move": _move(p.balance, p.reference),
         }
         sections.extend(t.sections("checkin_result_card", p=p, a=view))
-    if r.tipped or r.still_brings_more or r.not_delivering:
+    if r.tipped or r.slid or r.still_brings_more or r.not_delivering:
         sections.extend(t.sections("checkin_result_warning", r=r))
     questions = [t.markup(key, **values) for key, values in r.questions]
     sections.extend(t.sections("reveal_questions", questions=questions))

@@ -296,3 +296,17 @@ async def test_interest_rounds_and_check_ins_are_counted_separately(world: Check
     await answer_checkin(w, "Anna", "About even", "Yes")
     await w.tick()  # the nudged scheduler may already have closed it: either way, once
     assert count(w.channel(), "Check-in 2 — Tafel") == 1
+
+
+async def test_a_slide_toward_even_is_warned_and_a_no_suggests_a_new_round(world: CheckinWorld):
+    w, s = world, world.session
+    await interest_round(w, Anna="I get a bit more", Bram="About even")
+    await s.command("Dewi", "/checkin now")
+    await answer_checkin(w, "Anna", "About even", "No")
+    await answer_checkin(w, "Bram", "About even", "Yes")  # was even already: no warning
+    await w.tick()
+    result = next(t for t in w.channel() if "Check-in 1 — Tafel" in t)
+    assert "Watch the balance" in result
+    assert "Anna: got more than they brought before, now it is about even." in result
+    assert "Bram: got more" not in result
+    assert "A new interest round (/round) puts everyone's interests on the table again." in result
