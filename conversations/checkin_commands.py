@@ -95,8 +95,11 @@ def timezone_command(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) 
 
 
 # --- the check-in's part in status, reveal and remind ---------------------------------------
-def checkin_status(table: Table, t: Texts) -> tuple[str, ...]:
-    """The schedule, the next check-in in local time, and who answered an open one."""
+def checkin_status(table: Table, t: Texts, coordinator: bool = False) -> tuple[str, ...]:
+    """The schedule, the next check-in in local time, and who answered an open one.
+
+    How to plan check-ins is shown only to a `coordinator`: nobody else can.
+    """
     rnd = table.open_round(RoundKind.CHECKIN)
     rows = []
     if rnd is not None:
@@ -107,7 +110,7 @@ def checkin_status(table: Table, t: Texts) -> tuple[str, ...]:
             state = ("sealed" if interview.sealed else
                      "busy" if interview.step != CheckinStep.BALANCE else "not_started")
             rows.append({"name": member.name, "state": state, "unreachable": member.unreachable})
-    return t.sections("checkin_status", schedule=schedule_view(table),
+    return t.sections("checkin_status", schedule=schedule_view(table), coordinator=coordinator,
                       open=rnd is not None, rows=rows,
                       closes=local(rnd.deadline, table.partnership) if rnd else None)
 

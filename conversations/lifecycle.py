@@ -18,6 +18,7 @@ from conversations.checkin_commands import (
     reveal_checkin,
     timezone_command,
 )
+from conversations.command_names import canonical, canonical_args
 from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import Effect, Notice, PostToChannel, SendPrivate
@@ -46,9 +47,10 @@ Handler = Callable[[Table, ChannelCommand, Texts, Context], Decision]
 def channel_command(table: Table | None, cmd: ChannelCommand, ctx: Context) -> Decision:
     """Handle one command typed in a shared channel."""
     t = Texts.of(table.partnership) if table else Texts(ctx.default_language, ctx.platform)
-    name = cmd.name.lower()
+    name = canonical(cmd.name)
+    cmd = replace(cmd, args=canonical_args(cmd.args))
     if name in PRIVATE_COMMANDS:
-        return notice(cmd, t, "private_only", command=name)
+        return notice(cmd, t, "private_only", command=cmd.name.lower())
     if name == "help" or name not in (*HANDLERS, "setup"):
         key = "help_channel" if name == "help" else "unknown_command"
         return notice(cmd, t, key, command=cmd.name)
@@ -188,7 +190,9 @@ def _status(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisi
         sections = t.sections("status_no_round", latest=table.latest())
     else:
         sections = t.sections("status", number=rnd.ordinal, rows=status_rows(table, rnd))
-    message = Message((*sections, *checkin_status(table, t)))
+    member = table.member(cmd.actor.user_id)
+    coordinator = member is not None and member.is_coordinator
+    message = Message((*sections, *checkin_status(table, t, coordinator)))
     return Decision(None, (Notice(cmd.actor.user_id, cmd.channel_id, message),))
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from conversations import payloads
 from conversations.checkin import FLOW as CHECKIN_FLOW
 from conversations.checkin import CheckinPrompter, after_seal
+from conversations.command_names import canonical
 from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import EditMessage, Effect, Notice, PostToChannel, SendPrivate
@@ -225,7 +226,7 @@ def join(table: Table | None, ev: Join, ctx: Context) -> Decision:
 def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> Decision:
     table = pick(tables, ev.actor.user_id)
     t = _texts(table, ctx)
-    name = ev.name.lower()
+    name = canonical(ev.name)
     user_id = ev.actor.user_id
     if name == "start" and table is not None:
         return _start_again(table, user_id, t)
@@ -234,7 +235,7 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
     if table is None:
         return _say(user_id, t, "not_in_partnership")
     if name in CHANNEL_COMMANDS:
-        return _say(user_id, t, "channel_only", command=name)
+        return _say(user_id, t, "channel_only", command=ev.name.lower())
     if name == "status":
         return _own_status(tables, ev.actor)
     if name == "edit":

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
+from datetime import datetime
 from functools import cache
 
+from babel.dates import format_datetime, get_day_names, get_month_names
+from babel.lists import format_list
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from conversations.model import Partnership
 
@@ -19,17 +23,49 @@ LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 # How a command is typed on each platform; help texts show it the way the user types it.
 COMMAND_PREFIX = {"slack": "/optafel ", "telegram": "/", "local": "/"}
+# The CLDR locale behind each language: lists, day and month names, dates.
+# (British English: "Anna, Bram and Chris", without the serial comma.)
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def list_join(items: Iterable[object], language: str) -> Markup:
+    """"Anna, Bram en Chris" / "Anna, Bram and Chris": the language's own list (Babel).
+
+    Each item is escaped (names are user text); the result is markup, so it is not
+    escaped twice when it goes into a text.
+    """
+    escaped = [str(escape(item)) for item in items]
+    return Markup(format_list(escaped, locale=LOCALES[language])) if escaped else Markup("")
+
+
+def weekday_name(n: int, language: str) -> str:
+    """0 = Monday, in the language ("maandag", "Monday")."""
+    return get_day_names("wide", locale=LOCALES[language])[n]
+
+
+def month_name(n: int, language: str) -> str:
+    """1 = January, in the language ("januari", "January")."""
+    return get_month_names("wide", locale=LOCALES[language])[n]
+
+
+def when(moment: datetime, language: str) -> str:
+    """A moment in its own timezone: "donderdag 3 december, 09:00"."""
+    return format_datetime(moment, "EEEE d MMMM, HH:mm", tzinfo=moment.tzinfo,
+                           locale=LOCALES[language])
 
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("conversations", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters.update(list_join=list_join, weekday_name=weekday_name,
+                               month_name=month_name, when=when)
+    return environment
 
 
 class Texts:
@@ -39,7 +75,7 @@ class Texts:
         self.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
         template = _environment().get_template(f"{self.language}.j2")
         prefix = COMMAND_PREFIX.get(platform, "/")
-        self._macros = template.make_module(vars={"cmd": prefix})
+        self._macros = template.make_module(vars={"cmd": prefix, "language": self.language})
 
     @classmethod
     def of(cls, partnership: Partnership) -> Texts:

@@ -6,6 +6,7 @@ import re
 
 from bot.local.adapter import PLATFORM, LocalAdapter, LocalMessage
 from bot.runtime import Runtime
+from conversations.command_names import canonical, canonical_args
 from conversations.events import ButtonPress, ChannelCommand, Person, PrivateCommand, PrivateText
 
 # Commands whose words name people.
@@ -53,9 +54,10 @@ class LocalSession:
         """
         actor = self.person(who)
         name, args = split_command(text)
-        if name in WITH_PEOPLE:
-            plain_args = tuple(a for a in args if a.lower() == "remove")
-            names = tuple(a for a in args if a.lower() != "remove")
+        if canonical(name) in WITH_PEOPLE:
+            args = canonical_args(args)
+            plain_args = tuple(a for a in args if a == "remove")
+            names = tuple(a for a in args if a != "remove")
         else:
             plain_args = tuple(a for a in args if not a.startswith("@"))
             names = tuple(a for a in args if a.startswith("@"))

@@ -21,6 +21,7 @@ from bot.slack.commands import PRIVATE_ONLY, is_private_place, parse_command
 from bot.slack.directory import Directory
 from bot.slack.incoming import BARE_MENTION, to_plain_text
 from bot.slack.render import ACTION_PREFIX
+from conversations.command_names import canonical
 from conversations.events import ButtonPress, ChannelCommand, Event, PrivateCommand, PrivateText
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Inbound:
         channel_id = body.get("channel_id", "")
         channel_name = body.get("channel_name", "")
         actor = await self.directory.person(body["user_id"], body.get("user_name", ""))
-        if is_private_place(channel_id, channel_name) or typed.name in PRIVATE_ONLY:
+        if is_private_place(channel_id, channel_name) or canonical(typed.name) in PRIVATE_ONLY:
             return PrivateCommand(actor, typed.name, typed.args)
         people = await self.directory.people(typed.mentioned)
         whole_channel = typed.name == "partners" and not typed.mentioned and not typed.args

@@ -1,8 +1,9 @@
 """The command menus Telegram shows: per scope (groups, private chats) and per language.
 
-Dutch is the default menu (no `language_code`), English is shown to users whose Telegram
-is in English. `deploy/telegram-commands.txt` is the same group-and-private list for
-BotFather's /setcommands; a test keeps the two in step.
+Dutch is the default menu (no `language_code`), with the Dutch command names; English is
+shown to users whose Telegram is in English. Both names work everywhere.
+`deploy/telegram-commands.txt` is the same group-and-private list for BotFather's
+/setcommands; a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandSc
 GROUP: dict[str, tuple[tuple[str, str], ...]] = {
     "nl": (
         ("status", "Wie heeft geantwoord (nooit wat)"),
-        ("round", "Start een belangenronde (coördinator)"),
-        ("remind", "Herinner wie nog niet klaar is (coördinator)"),
-        ("reveal", "Leg alle antwoorden op tafel; 'force' als niet iedereen klaar is"),
-        ("setup", "Maak van deze groep het gedeelde kanaal van een samenwerking"),
-        ("cancel", "Annuleer de open ronde (coördinator)"),
-        ("checkin", "Check-ins: every 4 weeks maandag 09:00 | now | off (coördinator)"),
-        ("timezone", "De tijdzone van deze samenwerking, bv. Europe/Amsterdam (coördinator)"),
+        ("ronde", "Start een belangenronde (coördinator)"),
+        ("herinner", "Herinner wie nog niet klaar is (coördinator)"),
+        ("deel", "Leg alle antwoorden op tafel; 'toch' als niet iedereen klaar is"),
+        ("inrichten", "Maak van deze groep het gedeelde kanaal van een samenwerking"),
+        ("annuleer", "Annuleer de open ronde (coördinator)"),
+        ("checkin", "Check-ins: elke 4 weken maandag 09:00 | nu | uit (coördinator)"),
+        ("tijdzone", "De klok van de check-ins, bv. Europe/Amsterdam (coördinator)"),
         ("coordinator", "Voeg een coördinator toe: antwoord op een bericht van die persoon"),
-        ("anonymous", "on of off: onthullen zonder namen (coördinator)"),
-        ("language", "nl of en: de taal van de bot in deze groep (coördinator)"),
-        ("export", "De laatste onthulling, privé naar jou (coördinator)"),
-        ("help", "Alle opdrachten"),
+        ("anoniem", "aan of uit: alles op tafel zonder namen (coördinator)"),
+        ("taal", "nl of en: de taal van de bot in deze groep (coördinator)"),
+        ("exporteer", "Wat het laatst op tafel kwam, privé naar jou (coördinator)"),
+        ("hulp", "Alle opdrachten"),
     ),
     "en": (
         ("status", "Who has answered (never what)"),
@@ -45,9 +46,9 @@ GROUP: dict[str, tuple[tuple[str, str], ...]] = {
 PRIVATE: dict[str, tuple[tuple[str, str], ...]] = {
     "nl": (
         ("status", "Waar je bent in je gesprek"),
-        ("edit", "Je antwoorden nalezen en aanpassen tot de onthulling"),
-        ("forget", "Je nog niet onthulde antwoorden wissen"),
-        ("help", "Hoe dit werkt"),
+        ("wijzig", "Je antwoorden nalezen en aanpassen tot ze op tafel komen"),
+        ("vergeet", "Je antwoorden wissen die nog niet op tafel liggen"),
+        ("hulp", "Hoe dit werkt"),
     ),
     "en": (
         ("status", "Where you are in your interview"),

@@ -235,7 +235,7 @@ async def test_timezone_and_off(world: CheckinWorld):
     await interest_round(w, Anna="About even")
     await s.command("Dewi", "/checkin every week friday 17:00")
     await s.command("Dewi", "/timezone america/new_york")
-    assert "keeps the time of America/New_York" in w.channel()[-1]
+    assert "follow the clock of America/New_York" in w.channel()[-1]
     assert "The next check-in: Friday 27 November, 17:00" in w.channel()[-1]
     await s.command("Dewi", "/checkin off")
     assert "Check-ins are off" in w.channel()[-1]
@@ -271,7 +271,7 @@ async def test_check_ins_in_dutch(engine, clock, tmp_path):
     await s.press_label("Anna", "Ik breng veel meer")
     await s.press_label("Anna", "Nee")
     await s.say("Anna", "Minder tijd")
-    await s.press_label("Anna", "Verzegel")
+    await s.press_label("Anna", "Afronden")
     await w.tick()
     result = w.channel()[-2]
     assert "Check-in 1 — Tafel: klopt de balans nog?" in result

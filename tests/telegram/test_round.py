@@ -21,7 +21,8 @@ async def test_a_complete_round_through_telegram(world: World) -> None:
         ("all_group_chats", ""), ("all_group_chats", "en"),
         ("all_private_chats", ""), ("all_private_chats", "en"),
     }
-    assert "reveal" in [c["command"] for c in fake.commands[("all_group_chats", "")]]
+    assert "deel" in [c["command"] for c in fake.commands[("all_group_chats", "")]]
+    assert "reveal" in [c["command"] for c in fake.commands[("all_group_chats", "en")]]
 
     reply = await anna.in_group(f"/setup@{BOT_USERNAME}")
     assert "Samen Sterk" in reply.text and "Anna de Vries" in reply.text

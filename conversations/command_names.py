@@ -1,0 +1,39 @@
+"""Command names: the English ones everywhere, the Dutch ones as well.
+
+The Dutch help and menus show the Dutch names; both are always understood, whatever the
+partnership's language. Telegram allows only `a-z0-9_` in command names, hence `deel`
+rather than "op tafel" and `coordinator` without the diaeresis.
+"""
+
+from __future__ import annotations
+
+# Dutch name → the English name the handlers know.
+DUTCH = {
+    "inrichten": "setup",
+    "ronde": "round",
+    "herinner": "remind",
+    "deel": "reveal",
+    "annuleer": "cancel",
+    "anoniem": "anonymous",
+    "taal": "language",
+    "exporteer": "export",
+    "tijdzone": "timezone",
+    "hulp": "help",
+    "wijzig": "edit",
+    "vergeet": "forget",
+}
+# Dutch words for the arguments that change what a command does.
+DUTCH_ARGS = {"toch": "force", "verwijder": "remove", "weg": "remove"}
+
+
+def canonical(name: str) -> str:
+    """The English name of a command typed in either language (lower case)."""
+    name = name.lower()
+    return DUTCH.get(name, name)
+
+
+def canonical_args(args: tuple[str, ...]) -> tuple[str, ...]:
+    """`toch` → `force`, `verwijder` → `remove` as the first argument; the rest as typed."""
+    if not args:
+        return args
+    return (DUTCH_ARGS.get(args[0].lower(), args[0]), *args[1:])
