@@ -120,7 +120,7 @@ def test_existing_rounds_get_their_ordinal_per_kind(database_url: str) -> None:
     engine = create_engine_for(database_url)
     try:
         with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), "0005")
+            command.upgrade(alembic_config(connection), "0004")
             connection.execute(sa.text(
                 "INSERT INTO partnerships (id, platform, channel_id, name, language, timezone, "
                 "anonymous, created_at) VALUES (1, 'local', 'c', 'T', 'nl', 'UTC', false, "
