@@ -38,9 +38,11 @@ def create_engine_for(url: str, **kwargs: Any) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
+            # The busy timeout first: switching a new file to WAL needs a lock that a
+            # process migrating at the same moment may hold.
+            cursor.execute("PRAGMA busy_timeout=10000")
             if sa_url.database not in (None, "", ":memory:"):
                 cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
             cursor.execute("PRAGMA foreign_keys=ON")
             # Deleted rows (forgotten answers) are overwritten, not left in the file.
             cursor.execute("PRAGMA secure_delete=ON")
