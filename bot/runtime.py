@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.adapter import ChatAdapter, DeliveryError, Progress
 from bot.home import home_message
+from bot.tasks import cancel_and_wait
 from conversations import payloads
 from conversations.context import Context
 from conversations.decision import Decision
@@ -132,12 +133,7 @@ class Runtime:
         if self.scheduler is not None:
             await self.scheduler.stop()
         for task in (self._drain_task, self._heartbeat_task):
-            if task is not None:
-                task.cancel()
-                try:
-                    await task
-                except asyncio.CancelledError:
-                    pass
+            await cancel_and_wait(task)
         self._drain_task = self._heartbeat_task = None
         for adapter in reversed(list(self.adapters.values())):
             await adapter.stop()

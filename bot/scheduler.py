@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.runtime import record
+from bot.tasks import cancel_and_wait
 from conversations.checkin import checkin_due, remind_due
 from conversations.checkin_result import close_due
 from conversations.context import Context
@@ -83,12 +84,7 @@ class Scheduler:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            try:
-                await task
-            except asyncio.CancelledError:
-                pass
+        await cancel_and_wait(task)
 
     def nudge(self) -> None:
         """Tick soon: something may have become due (say, the last partner sealed)."""
