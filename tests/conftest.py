@@ -22,8 +22,14 @@ TEST_DATABASE_URL = "TEST_DATABASE_URL"
 _OWN_DATABASE_PREFIX = "optafel_test_"
 
 
-def _admin_engine(url: str) -> Engine:
-    return create_engine_for(url, isolation_level="AUTOCOMMIT")
+def _on_server(url: str, sql: str) -> None:
+    """Run `sql` outside a transaction (CREATE/DROP DATABASE) on the server of `url`."""
+    admin = create_engine_for(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(sql)
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -34,21 +40,11 @@ def postgresql_server_url() -> Iterator[str | None]:
         yield None
         return
     name = f"{_OWN_DATABASE_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
-    admin = _admin_engine(url)
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    finally:
-        admin.dispose()
+    _on_server(url, f'CREATE DATABASE "{name}"')
     try:
         yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
-        admin = _admin_engine(url)
-        try:
-            with admin.connect() as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            admin.dispose()
+        _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _reset_postgresql(url: str) -> None:
