@@ -133,18 +133,24 @@ def _as_delivery_error(error: Exception) -> DeliveryError:
     return error if isinstance(error, DeliveryError) else DeliveryError("?")
 
 
-async def test_a_split_reveal_resumes_after_a_restart_without_posting_a_part_twice(engine):
-    clock = FakeClock()
-    first = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)
+async def _ready_to_reveal(engine, clock) -> tuple[Runtime, PagedPlatform, LocalSession]:
+    """A running runtime on a paged platform, with Anna's answers sealed, nothing posted."""
+    runtime = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)
     platform = PagedPlatform()
-    first.add_adapter(platform)
-    await first.start()
-    s = LocalSession(first, platform)
+    runtime.add_adapter(platform)
+    await runtime.start()
+    s = LocalSession(runtime, platform)
     await s.command("Dewi", "/setup")
     await s.command("Dewi", "/partners @Anna")
     await s.command("Dewi", "/round")
     await answer_everything(s, "Anna", "Municipality")
     platform.posted.clear()
+    return runtime, platform, s
+
+
+async def test_a_split_reveal_resumes_after_a_restart_without_posting_a_part_twice(engine):
+    clock = FakeClock()
+    first, platform, s = await _ready_to_reveal(engine, clock)
     platform.fail("#tafel:3", DeliveryError("rate limited", retry_after=60))
     await s.command("Dewi", "/reveal")
     assert len(platform.posted) == 3  # header (2 sections) and Anna's card arrived
@@ -163,16 +169,7 @@ async def test_a_split_reveal_resumes_after_a_restart_without_posting_a_part_twi
 
 async def test_a_crash_between_two_parts_never_posts_a_part_again(engine):
     clock = FakeClock()
-    first = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)
-    platform = PagedPlatform()
-    first.add_adapter(platform)
-    await first.start()
-    s = LocalSession(first, platform)
-    await s.command("Dewi", "/setup")
-    await s.command("Dewi", "/partners @Anna")
-    await s.command("Dewi", "/round")
-    await answer_everything(s, "Anna", "Municipality")
-    platform.posted.clear()
+    first, platform, s = await _ready_to_reveal(engine, clock)
     platform.stuck_at = "#tafel:1"
     reveal = asyncio.create_task(s.command("Dewi", "/reveal"))
     await platform.stuck.wait()  # part 1 arrived, part 2 is on its way ...
