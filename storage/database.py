@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,21 @@ _MIGRATION_LOCK = 7_303_811_202
 
 
 def _upgrade(engine: Engine) -> None:
+    """Migrate; on SQLite, a start that meets another process's lock tries again.
+
+    SQLite does not always wait on its busy timeout (switching a new file to WAL, a lock
+    taken between connect and BEGIN), so processes starting together retry a few times.
+    """
+    for attempt in range(5):
+        try:
+            return _upgrade_once(engine)
+        except sa.exc.OperationalError as error:
+            if is_postgresql(engine) or "locked" not in str(error.orig) or attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _upgrade_once(engine: Engine) -> None:
     with engine.begin() as connection:
         if is_postgresql(connection):
             # Several processes may start at once; let one migrate, the others wait.
