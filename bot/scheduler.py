@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.runtime import record
 from bot.tasks import cancel_and_wait
 from conversations.checkin import checkin_due, remind_due
 from conversations.checkin_result import close_due
@@ -150,7 +149,7 @@ class Scheduler:
                             continue
                         decision = decide(uow, table, self._context(table, now))
                         if decision.table is not None or decision.effects:
-                            record(uow, table.partnership.platform, partnership_id, decision)
+                            uow.record(table.partnership.platform, partnership_id, decision)
                             done += 1
                 except Exception:
                     log.exception("check-in work for partnership %s failed", partnership_id)

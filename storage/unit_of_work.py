@@ -1,8 +1,9 @@
-"""One transaction around one event: load, decide, save, queue effects, commit."""
+"""One transaction around one event: load, decide, record (state + effects), commit."""
 
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Session
 from storage.outbox import OutboxRepository
 from storage.processed_events import ProcessedEventRepository
 from storage.tables import TableRepository
+
+if TYPE_CHECKING:
+    from conversations.decision import Decision
 
 
 class UnitOfWork:
@@ -44,6 +48,19 @@ class UnitOfWork:
             self.session.rollback()
         finally:
             self.session.close()
+
+    def record(self, platform: str, partnership_id: int | None, decision: Decision) -> None:
+        """Store a decision: the new state and, in this transaction, its effects."""
+        if decision.table is not None:
+            partnership_id = self.tables.save(decision.table).partnership.id
+        for other in decision.others:
+            self.tables.save(other)
+        if decision.forget is not None:  # before the effects: the reply itself stays
+            self.tables.forget(platform, decision.forget)
+            tables = (decision.table, *decision.others) if decision.table else decision.others
+            self.outbox.forget(platform, decision.forget, [t.partnership.id for t in tables])
+        for effect in decision.effects:
+            self.outbox.add(platform, partnership_id, effect)
 
     def commit(self) -> None:
         self.session.commit()

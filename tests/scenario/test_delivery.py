@@ -6,9 +6,10 @@ import asyncio
 from datetime import timedelta
 
 from bot.adapter import DeliveryError, Progress, deliver_parts
+from bot.delivery import LEASE_SECONDS
 from bot.local.adapter import LocalAdapter
 from bot.local.session import LocalSession
-from bot.runtime import LEASE_SECONDS, Runtime
+from bot.runtime import Runtime
 from conversations.effects import PostToChannel
 from conversations.messages import Message
 from storage.unit_of_work import UnitOfWork
