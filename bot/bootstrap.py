@@ -60,7 +60,8 @@ def build_service(settings: Settings, **runtime_options: object) -> Service:
     """The runtime with every configured platform's adapter, sharing one HTTP listener."""
     keep_secrets_out_of_logs()
     runtime = build_runtime(settings, **runtime_options)
-    listener = HttpListener(settings.optafel_host, settings.optafel_port)
+    listener = HttpListener(settings.optafel_host, settings.optafel_port,
+                            access_log=settings.optafel_access_log)
     for adapter in platform_adapters(settings, listener):
         runtime.add_adapter(adapter)
     return Service(runtime, listener)

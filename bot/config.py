@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     optafel_language: Literal["nl", "en"] = "nl"
     optafel_host: str = "127.0.0.1"
     optafel_port: int = 8080
+    optafel_access_log: bool = False
 
     # Secrets are SecretStr: printed or logged, they show as '**********'.
     slack_bot_token: SecretStr | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -12,9 +13,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 class HttpListener:
     """An aiohttp server the adapters share; started once, after they added routes."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, *, access_log: bool = False) -> None:
         self.host = host
         self.port = port
+        # Off by default: a busy Slack app would log a line for every request it acks.
+        self._access_log = logging.getLogger("aiohttp.access") if access_log else None
         self._app = web.Application()
         self._app.router.add_get("/healthz", self._healthz)
         self._runner: web.AppRunner | None = None
@@ -23,7 +26,7 @@ class HttpListener:
         self._app.router.add_route(method, path, handler)
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self._app)
+        self._runner = web.AppRunner(self._app, access_log=self._access_log)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
