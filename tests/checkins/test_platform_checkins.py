@@ -4,7 +4,12 @@ DMs, sealing, the aggregate in the channel, and the picture arriving as a PNG.""
 from __future__ import annotations
 
 from tests.fakes.telegram_updates import TgUser
-from tests.slack.conftest import no_proxy, slack_api, workspace  # noqa: F401 (fixtures)
+from tests.slack.conftest import (  # noqa: F401 (fixtures)
+    no_proxy,
+    slack_api,
+    workspace,
+    workspace_settings,
+)
 from tests.slack.workspace import CHANNEL_ID, Workspace, eventually, section_text
 from tests.telegram.conftest import fake, loopback_only, world  # noqa: F401 (fixtures)
 from tests.telegram.world import World

@@ -31,13 +31,19 @@ async def slack_api() -> AsyncIterator[FakeSlackApi]:
 
 
 @pytest.fixture
-async def workspace(slack_api: FakeSlackApi, database_url: str,
-                    monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Workspace]:
+def workspace_settings() -> dict[str, object]:
+    """Settings on top of the workspace's own; a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+async def workspace(slack_api: FakeSlackApi, database_url: str, monkeypatch: pytest.MonkeyPatch,
+                    workspace_settings: dict[str, object]) -> AsyncIterator[Workspace]:
     """Our app, started as `optafel run` starts it, in HTTP mode against the fake."""
     for name in ("SLACK_APP_TOKEN", "TELEGRAM_BOT_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     slack_api.add_channel(CHANNEL_ID, CHANNEL_NAME, [])
-    ws = await Workspace.start(slack_api, database_url)
+    ws = await Workspace.start(slack_api, database_url, **workspace_settings)
     try:
         yield ws
     finally:

@@ -14,6 +14,12 @@ from tests.slack.workspace import Workspace, section_text, walk
 MARKERS = ("MARKER-ORG-s1", "MARKER-OWN-s2", "MARKER-HOPE-s3")
 
 
+@pytest.fixture
+def workspace_settings() -> dict[str, object]:
+    """Every log on, the per-request access log too: none of it may show a secret."""
+    return {"optafel_access_log": True}
+
+
 async def test_a_full_round_logs_no_secret_and_no_answer(workspace: Workspace,
                                                          caplog: pytest.LogCaptureFixture):
     caplog.set_level(logging.DEBUG)

@@ -34,7 +34,7 @@ class Workspace:
         self.requests = SlackRequests(f"http://127.0.0.1:{listener.port}/slack/events")
 
     @classmethod
-    async def start(cls, api: FakeSlackApi, database_url: str) -> Workspace:
+    async def start(cls, api: FakeSlackApi, database_url: str, **overrides: object) -> Workspace:
         settings = Settings(
             _env_file=None,
             database_url=database_url,
@@ -44,6 +44,7 @@ class Workspace:
             slack_bot_token=BOT_TOKEN,
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=api.base_url.rstrip("/"),  # the missing slash is added
+            **overrides,
         )
         # As `optafel run` does it (bot/cli.py).
         service = build_service(settings, drain_interval=0.05)
