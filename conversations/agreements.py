@@ -8,7 +8,7 @@ agreement waits for the giver's confirmation again: it is no longer what they sa
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from conversations.context import Context
 from conversations.decision import Decision
@@ -21,17 +21,39 @@ from conversations.replies import notice
 from conversations.texts import Texts
 
 
-def agreement_views(table: Table) -> list[dict[str, object]]:
-    """Agreements with names instead of user ids, as the list and the export show them."""
+@dataclass(frozen=True)
+class AgreementView:
+    """An agreement with names instead of user ids, as the channel and the export show it.
+
+    Agreements are made openly, after the reveal, by the people themselves: they always
+    carry names, also in an anonymous partnership.
+    """
+
+    number: int
+    text: str
+    giver: str
+    giver_id: str
+    receivers: tuple[str, ...]
+    proposer: str
+    status: str
+    parties: tuple[str, ...]  # user ids of the giver and the receivers
+
+
+def agreement_views(table: Table) -> list[AgreementView]:
     def name(user_id: str) -> str:
         member = table.member(user_id)
         return member.name if member else user_id
 
     return [
-        {"number": a.number, "text": a.text, "giver": name(a.giver), "giver_id": a.giver,
-         "proposer": name(a.proposer), "status": str(a.status)}
+        AgreementView(a.number, a.text, name(a.giver), a.giver,
+                      tuple(name(r) for r in a.receivers), name(a.proposer), str(a.status),
+                      (a.giver, *a.receivers))
         for a in table.agreements
     ]
+
+
+def view_of(table: Table, number: int) -> AgreementView:
+    return next(v for v in agreement_views(table) if v.number == number)
 
 
 def agreement_sections(table: Table, t: Texts) -> tuple[str, ...]:
@@ -50,20 +72,36 @@ def _text(cmd: ChannelCommand, t: Texts, words: tuple[str, ...]) -> str | Decisi
 
 
 def agree(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
-    """`agree @giver <text>`: anyone in the partnership proposes what a partner will bring."""
+    """`agree @giver [@receiver …] <text>`: anyone in the partnership proposes what a
+    partner will bring, and to whom.
+
+    Without a receiver named, a partner who proposes what another brings is the receiver;
+    otherwise the agreement is for the partnership as a whole.
+    """
     if table.member(cmd.actor.user_id) is None:
         return notice(cmd, t, "agree_members_only")
-    giver = table.member(cmd.people[0].user_id) if len(cmd.people) == 1 else None
+    named = [table.member(p.user_id) for p in cmd.people]
     text = _text(cmd, t, cmd.args)
     if isinstance(text, Decision):
         return text
-    if giver is None or not giver.is_partner or not text:
+    if not named or not text or any(m is None or not m.is_partner for m in named):
         return notice(cmd, t, "agree_usage")
+    giver = named[0]
+    receivers = tuple(dict.fromkeys(m.user_id for m in named[1:] if m is not giver))
+    proposer = table.member(cmd.actor.user_id)
+    if not receivers and proposer.is_partner and proposer is not giver:
+        receivers = (proposer.user_id,)
+    return propose(table, t, ctx, giver.user_id, receivers, text, cmd.actor.user_id)
+
+
+def propose(table: Table, t: Texts, ctx: Context, giver: str, receivers: tuple[str, ...],
+            text: str, proposer: str) -> Decision:
+    """A new agreement waiting for the giver's yes: the channel sees it."""
     number = max((a.number for a in table.agreements), default=0) + 1
-    agreement = Agreement(number, text, giver.user_id, cmd.actor.user_id,
-                          AgreementStatus.PROPOSED, ctx.now)
+    agreement = Agreement(number, text, giver, proposer, AgreementStatus.PROPOSED, ctx.now,
+                          receivers=receivers)
     changed = table.with_agreement(agreement)
-    view = agreement_views(changed)[-1]
+    view = view_of(changed, number)
     return Decision(changed, (_post(changed, t, "agreement_proposed", a=view),))
 
 
@@ -85,14 +123,18 @@ def confirm(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisi
         return notice(cmd, t, "agreement_not_open", number=number, status=str(agreement.status))
     changed = table.with_agreement(
         replace(agreement, status=AgreementStatus.CONFIRMED, confirmed_at=ctx.now))
-    view = agreement_views(changed)[changed.agreements.index(changed.agreement(number))]
+    view = view_of(changed, number)
     return Decision(changed, (_post(changed, t, "agreement_confirmed", a=view),))
+
+
+# `agreements edit|close`, also in Dutch (`afspraken wijzig|sluit`).
+ACTIONS = {"edit": "edit", "close": "close", "wijzig": "edit", "sluit": "close"}
 
 
 def agreements(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
     """`agreements` lists them in the channel; `edit` and `close` are for coordinators."""
-    action = cmd.args[0].lower() if cmd.args else ""
-    if action not in ("edit", "close"):
+    action = ACTIONS.get(cmd.args[0].lower(), "") if cmd.args else ""
+    if not action:
         return Decision(None, (PostToChannel(table.partnership.channel_id,
                                              Message(agreement_sections(table, t))),))
     member = table.member(cmd.actor.user_id)
@@ -117,5 +159,5 @@ def agreements(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Dec
         changed = table.with_agreement(
             replace(agreement, text=text, status=AgreementStatus.PROPOSED, confirmed_at=None))
         key = "agreement_edited"
-    view = next(v for v in agreement_views(changed) if v["number"] == number)
+    view = view_of(changed, number)
     return Decision(changed, (_post(changed, t, key, a=view),))

@@ -34,3 +34,7 @@ AMBITION = ("yes", "partly", "no")
 
 # Check-ins: does the collaboration still deliver what you came for?
 DELIVERS = ("yes", "doubt", "no")
+
+# Check-ins: was an agreement kept? And do one's own people still value the partnership?
+VERDICTS = ("kept", "partly", "not")
+VALUED = ("yes", "doubt", "no")

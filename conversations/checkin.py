@@ -16,19 +16,22 @@ functions of the table and the time passed in; `bot.scheduler` calls them.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
 from zoneinfo import ZoneInfo
 
 from conversations import categories
+from conversations.agreements import AgreementView, agreement_views
 from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import Effect, PostToChannel, SendPrivate
 from conversations.messages import Button, Message
 from conversations.model import (
+    AgreementStatus,
     Answers,
     Interview,
+    Member,
     Partnership,
     Round,
     RoundKind,
@@ -45,26 +48,36 @@ MAX_REMIND_BEFORE = timedelta(hours=24)
 
 
 class CheckinStep(IntEnum):
+    """Stored step values; the order they are asked in is `flow_for`'s."""
+
     BALANCE = 1
     DELIVERS = 2
     CHANGED = 3
     REVIEW = 4
+    AGREEMENTS = 5  # only for partners who are part of a confirmed agreement
+    VALUED = 6
 
 
-QUESTIONS = 3
 TABLE: dict[Step, StepSpec] = {
     Step(CheckinStep.BALANCE): StepSpec(Kind.SCALE, "balance", options=categories.BALANCE),
     Step(CheckinStep.DELIVERS): StepSpec(Kind.SCALE, "delivers", options=categories.DELIVERS),
+    Step(CheckinStep.AGREEMENTS): StepSpec(Kind.VERDICTS, "kept", "kept_note",
+                                           categories.VERDICTS),
+    Step(CheckinStep.VALUED): StepSpec(Kind.SCALE, "valued", options=categories.VALUED),
     Step(CheckinStep.CHANGED): StepSpec(Kind.TEXT, "changed"),
     Step(CheckinStep.REVIEW): StepSpec(Kind.REVIEW),
 }
-FLOW = Flow(
-    table=TABLE,
-    last_question=Step(CheckinStep.CHANGED),
-    review=Step(CheckinStep.REVIEW),
-    editable=tuple(Step(s) for s in (CheckinStep.BALANCE, CheckinStep.DELIVERS,
-                                     CheckinStep.CHANGED)),
-)
+
+
+def flow_for(with_agreements: bool) -> Flow:
+    """Balance, still worth it, the agreements (if any), own people, what changed, review."""
+    asked = (CheckinStep.BALANCE, CheckinStep.DELIVERS,
+             *((CheckinStep.AGREEMENTS,) if with_agreements else ()),
+             CheckinStep.VALUED, CheckinStep.CHANGED, CheckinStep.REVIEW)
+    return Flow(TABLE, tuple(Step(s) for s in asked))
+
+
+FLOW = flow_for(False)
 
 
 def local(moment: datetime | None, partnership: Partnership) -> datetime | None:
@@ -81,9 +94,25 @@ def remind_before(window: timedelta) -> timedelta:
 
 # --- the questions -----------------------------------------------------------------------
 class CheckinPrompter(Prompter):
-    """The messages of one partner's check-in."""
+    """The messages of one partner's check-in.
 
-    flow = FLOW
+    `came_for` is what they wanted to get in the last revealed interest round (recalled at
+    "still worth it?"); `agreements` are the confirmed ones they are part of.
+    """
+
+    def __init__(self, partnership: Partnership, rnd: Round, member: Member,
+                 came_for: CameFor | None = None,
+                 agreements: tuple[AgreementView, ...] = ()) -> None:
+        super().__init__(partnership, rnd, member)
+        self.came_for = came_for
+        self.agreements = agreements
+        self.flow = flow_for(bool(agreements))
+
+    @classmethod
+    def of(cls, table: Table, rnd: Round, member: Member) -> CheckinPrompter:
+        mine = tuple(v for v in agreement_views(table)
+                     if v.status == str(AgreementStatus.CONFIRMED) and member.user_id in v.parties)
+        return cls(table.partnership, rnd, member, came_for(table, member.user_id), mine)
 
     @property
     def closes(self) -> datetime | None:
@@ -91,15 +120,17 @@ class CheckinPrompter(Prompter):
 
     def question(self, interview: Interview, lead: tuple[str, ...] = ()) -> Message:
         step = CheckinStep(int(interview.step))
-        if step is CheckinStep.REVIEW:
+        if step is CheckinStep.REVIEW or interview.step not in self.flow.order:
             return self.review(interview, lead)
         t = self.t
         answers = interview.answers
         intro: tuple[str, ...] = ()
         if step is CheckinStep.BALANCE and not interview.editing and not interview.sealed:
             intro = t.sections("checkin_intro", partnership=self.partnership.name,
-                               closes=self.closes, anonymous=self.partnership.anonymous)
-        head = t.markup("step_header", number=int(step), total=QUESTIONS,
+                               closes=self.closes, anonymous=self.partnership.anonymous,
+                               questions=len(self.flow.editable))
+        head = t.markup("step_header", number=self.flow.position(interview.step),
+                        total=len(self.flow.editable),
                         title=t.label(f"checkin_step_{int(step)}"))
         rows: list[tuple[Button, ...]] = []
         if step is CheckinStep.BALANCE:
@@ -107,13 +138,20 @@ class CheckinPrompter(Prompter):
             for n in categories.BALANCE:
                 rows.append((self._button(step, f"c:{n}", t.label(f"balance_{n}"),
                                           selected=n == answers.balance),))
-        elif step is CheckinStep.DELIVERS:
-            body = t.sections("ask_delivers")
+        elif step in (CheckinStep.DELIVERS, CheckinStep.VALUED):
+            field = TABLE[interview.step].field
+            came = self.came_for
+            body = t.sections(f"ask_{field}", came_for=came and replace(
+                came, gets=tuple(t.label(f"category_{c}") for c in came.gets)))
+            current = getattr(answers, field)
             rows.append(tuple(
-                self._button(step, f"c:{o}", t.label(f"delivers_{o}"),
-                             selected=o == answers.delivers)
-                for o in categories.DELIVERS
+                self._button(step, f"c:{o}", t.label(f"{field}_{o}"), selected=o == current)
+                for o in TABLE[interview.step].options
             ))
+        elif step is CheckinStep.AGREEMENTS:
+            body = t.sections("ask_kept", agreements=self.agreements, note=answers.kept_note)
+            rows.extend(self._verdict_row(a, answers) for a in self.agreements)
+            rows.append((self._button(step, "next", t.label("button_next"), primary=True),))
         else:
             body = t.sections("ask_changed", current=answers.changed)
         rows.append((self._button(step, "skip", t.label("button_skip")),))
@@ -121,30 +159,82 @@ class CheckinPrompter(Prompter):
             rows.append((self._button(step, "review", t.label("button_back_to_review")),))
         return Message((*lead, *intro, head, *body), tuple(rows))
 
+    def _verdict_row(self, agreement: AgreementView, answers: Answers) -> tuple[Button, ...]:
+        """Kept / partly / not for one agreement; numbered when there are several."""
+        number = agreement.number
+        several = len(self.agreements) > 1
+        return tuple(
+            self._button(CheckinStep.AGREEMENTS, f"v:{number}:{v}",
+                         self.t.label("verdict_button", verdict=v,
+                                      number=number if several else None),
+                         selected=answers.verdict(number) == v)
+            for v in categories.VERDICTS
+        )
+
     def review(self, interview: Interview, lead: tuple[str, ...] = ()) -> Message:
         t = self.t
-        body = t.sections("checkin_review", a=answer_view(t, interview.answers),
+        body = t.sections("checkin_review", rows=self._review_rows(interview.answers),
                           sealed=interview.sealed, closes=self.closes)
         change = tuple(
-            self._button(CheckinStep.REVIEW, f"e:{int(s)}", t.label("button_change", number=int(s)))
-            for s in FLOW.editable
+            self._button(CheckinStep.REVIEW, f"e:{int(s)}",
+                         t.label("button_change", number=self.flow.position(s)))
+            for s in self.flow.editable
         )
+        rows = [change[i : i + 3] for i in range(0, len(change), 3)]
         seal_key = "button_seal_again" if interview.sealed else "button_seal"
-        seal = self._button(CheckinStep.REVIEW, "seal", t.label(seal_key), primary=True)
-        return Message((*lead, *body), (change, (seal,)))
+        rows.append((self._button(CheckinStep.REVIEW, "seal", t.label(seal_key), primary=True),))
+        return Message((*lead, *body), tuple(rows))
+
+    def _review_rows(self, answers: Answers) -> list[dict[str, object]]:
+        view = self.view(answers)
+        return [
+            {"number": self.flow.position(s), "step": int(s),
+             "title": self.t.label(f"checkin_step_{int(s)}"),
+             "value": view[TABLE[s].field], "note": view.get(TABLE[s].note_field or "")}
+            for s in self.flow.editable
+        ]
 
     def view(self, answers: Answers) -> dict[str, object]:
-        return answer_view(self.t, answers)
+        view = answer_view(self.t, answers)
+        view["kept"] = [self.t.label("verdict_line", number=a.number,
+                                     verdict=answers.verdict(a.number))
+                        for a in self.agreements if answers.verdict(a.number)]
+        return view
+
+
+@dataclass(frozen=True)
+class CameFor:
+    """What a partner wanted to get in the last revealed interest round."""
+
+    round: int  # its ordinal
+    gets: tuple[str, ...]  # category codes (labels, once put into words)
+    note: str | None
+
+
+def came_for(table: Table, user_id: str) -> CameFor | None:
+    """Their sealed 'get' answers of the latest interest round, once it was revealed."""
+    rnd = table.latest(RoundKind.INTERESTS)
+    if rnd is None or rnd.status is not RoundStatus.REVEALED:
+        return None
+    interview = table.interview(rnd, user_id)
+    if interview is None or not interview.sealed or not (
+            interview.answers.gets or interview.answers.get_note):
+        return None
+    gets = tuple(c for c in categories.ALL if c in interview.answers.gets)
+    return CameFor(rnd.ordinal, gets, interview.answers.get_note)
 
 
 def answer_view(t: Texts, answers: object) -> dict[str, object]:
     """Check-in answers with codes turned into words."""
     balance = getattr(answers, "balance", None)
     delivers = getattr(answers, "delivers", None)
+    valued = getattr(answers, "valued", None)
     return {
         "balance": t.label(f"balance_{balance}") if balance else None,
         "delivers": t.label(f"delivers_{delivers}") if delivers else None,
+        "valued": t.label(f"valued_{valued}") if valued else None,
         "changed": getattr(answers, "changed", None),
+        "kept_note": getattr(answers, "kept_note", None),
     }
 
 
@@ -180,7 +270,7 @@ def open_checkin(table: Table, ctx: Context) -> Decision:
         interview = Interview(rnd.number, partner.user_id, Step(CheckinStep.BALANCE),
                               asked_at=ctx.now)
         changed = changed.with_interview(interview)
-        question = CheckinPrompter(table.partnership, rnd, partner).question(interview)
+        question = CheckinPrompter.of(table, rnd, partner).question(interview)
         effects.append(SendPrivate(partner.user_id, question))
     t = Texts.of(table.partnership)
     announcement = t.sections("checkin_opened", partners=[m.name for m in table.partners],
@@ -238,7 +328,7 @@ def remind(table: Table, rnd: Round, who: list[Interview], now: datetime) -> tup
     effects: list[Effect] = []
     for interview in who:
         member = table.member(interview.user_id)
-        prompter = CheckinPrompter(table.partnership, rnd, member)
+        prompter = CheckinPrompter.of(table, rnd, member)
         lead = t.sections("checkin_reminder", partnership=table.partnership.name,
                           closes=prompter.closes)
         effects.append(SendPrivate(member.user_id, prompter.question(interview, lead)))

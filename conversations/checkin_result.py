@@ -12,12 +12,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from conversations import categories
+from conversations.agreements import AgreementView, agreement_views
 from conversations.checkin import answer_view, local
 from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import PostToChannel
 from conversations.messages import Message
-from conversations.model import Interview, Partnership, Round, RoundKind, RoundStatus, Table
+from conversations.model import (
+    AgreementStatus,
+    Interview,
+    Partnership,
+    Round,
+    RoundKind,
+    RoundStatus,
+    Table,
+)
 from conversations.reveal import anonymous_order
 from conversations.texts import Texts
 from conversations.trend import Series, Trend
@@ -39,6 +48,7 @@ class PartnerCheckin:
     interests: int | None  # at the latest interest round
     delivers: str | None
     changed: str | None
+    valued: str | None = None  # do their own people still value it (yes/doubt/no)
 
     @property
     def reference(self) -> int | None:
@@ -62,6 +72,22 @@ class PartnerCheckin:
 
 
 @dataclass(frozen=True)
+class AgreementCheck:
+    """A confirmed agreement and what its partners said about it in this check-in.
+
+    `verdicts` are (name, kept/partly/not); the name is None in anonymous mode, where the
+    agreement itself keeps its names (it was made openly) but answers stay unattributed.
+    """
+
+    agreement: AgreementView
+    verdicts: tuple[tuple[str | None, str], ...]
+
+    @property
+    def not_kept(self) -> bool:
+        return any(v != "kept" for _, v in self.verdicts)
+
+
+@dataclass(frozen=True)
 class CheckinResult:
     number: int  # the how-manieth check-in of this partnership
     answered: int
@@ -75,6 +101,9 @@ class CheckinResult:
     doubting: tuple[str, ...]
     questions: tuple[tuple[str, dict], ...]
     labels: dict[str, str]  # user id → label, for the trend
+    agreements: tuple[AgreementCheck, ...] = ()
+    kept_notes: tuple[tuple[str | None, str], ...] = ()  # (name or None, their line)
+    not_valued: tuple[str, ...] = ()  # their own people doubt it or no longer value it
 
 
 def _balances(interviews: Sequence[Interview]) -> dict[str, int]:
@@ -112,9 +141,11 @@ def aggregate(table: Table, rnd: Round, history: History,
             interests=interests.get(i.user_id),
             delivers=i.answers.delivers,
             changed=i.answers.changed,
+            valued=i.answers.valued,
         )
         for i in ordered
     )
+    checks, notes = _agreements(table, ordered)
     result = CheckinResult(
         number=rnd.ordinal,
         answered=len(sealed),
@@ -129,17 +160,45 @@ def aggregate(table: Table, rnd: Round, history: History,
         questions=(),
         labels={i.user_id: labels[i.user_id] for i in ordered} if table.partnership.anonymous
         else labels,
+        agreements=checks,
+        kept_notes=notes,
+        not_valued=tuple(p.label for p in rows if p.valued in ("doubt", "no")),
     )
     return replace(result, questions=_questions(result))
 
 
+def _agreements(table: Table, sealed: Sequence[Interview]) -> tuple[
+        tuple[AgreementCheck, ...], tuple[tuple[str | None, str], ...]]:
+    """Each confirmed agreement with the verdicts of its own partners, and their lines."""
+    named = not table.partnership.anonymous
+    checks = []
+    for view in agreement_views(table):
+        if view.status != str(AgreementStatus.CONFIRMED):
+            continue
+        verdicts = tuple(
+            (table.member(i.user_id).name if named else None, verdict)
+            for i in sealed
+            if i.user_id in view.parties and (verdict := i.answers.verdict(view.number))
+        )
+        checks.append(AgreementCheck(view, verdicts))
+    parties = {p for c in checks for p in c.agreement.parties}
+    notes = tuple((table.member(i.user_id).name if named else None, i.answers.kept_note)
+                  for i in sealed if i.user_id in parties and i.answers.kept_note)
+    return tuple(checks), notes
+
+
 def _questions(r: CheckinResult) -> tuple[tuple[str, dict], ...]:
-    """What to talk about, most pressing first; two or three of them."""
+    """What to talk about, most pressing first; at least two, none left out."""
     questions: list[tuple[str, dict]] = []
     if r.tipped:
         questions.append(("checkin_question_tipped", {"who": r.tipped}))
     if r.not_delivering:
         questions.append(("checkin_question_no", {"who": r.not_delivering}))
+    unkept = [c.agreement for c in r.agreements if c.not_kept]
+    if unkept:
+        questions.append(("checkin_question_kept", {"agreements": unkept}))
+    if r.not_valued:
+        questions.append(("checkin_question_valued", {"who": r.not_valued}))
     if r.slid:
         questions.append(("checkin_question_slid", {"who": r.slid}))
     if r.still_brings_more:
@@ -150,7 +209,7 @@ def _questions(r: CheckinResult) -> tuple[tuple[str, dict], ...]:
         if len(questions) >= 2:
             break
         questions.append((fallback, {}))
-    return tuple(questions[:3])
+    return tuple(questions)
 
 
 def trend(table: Table, rnd: Round, history: History, result: CheckinResult,
@@ -194,6 +253,8 @@ def checkin_message(t: Texts, partnership: Partnership, r: CheckinResult) -> Mes
             "move": _move(p.balance, p.reference),
         }
         sections.extend(t.sections("checkin_result_card", p=p, a=view))
+    if r.agreements:
+        sections.extend(t.sections("checkin_result_agreements", r=r))
     if r.tipped or r.slid or r.still_brings_more or r.not_delivering:
         sections.extend(t.sections("checkin_result_warning", r=r))
     questions = [t.markup(key, **values) for key, values in r.questions]

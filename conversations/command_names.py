@@ -21,6 +21,9 @@ DUTCH = {
     "hulp": "help",
     "wijzig": "edit",
     "vergeet": "forget",
+    "afspraak": "agree",
+    "bevestig": "confirm",
+    "afspraken": "agreements",
 }
 # Dutch words for the arguments that change what a command does.
 DUTCH_ARGS = {"toch": "force", "verwijder": "remove", "weg": "remove"}

@@ -82,6 +82,8 @@ def apply(interview: Interview, given: Input, now: datetime, remembered: str | N
             return _choose_with_note(interview, given, flow)
         case Kind.SCALE:
             return _scale_step(interview, given, flow)
+        case Kind.VERDICTS:
+            return _verdicts(interview, given, flow)
         case Kind.REVIEW:
             return _review(interview, given, now, flow)
     raise IllegalTransition(f"no handler for step {interview.step!r}")
@@ -140,6 +142,33 @@ def _choose_with_note(interview: Interview, given: Input, flow: Flow) -> Outcome
     if value == "skip":
         empty = frozenset() if multi else None
         cleared = _set(interview, **{step_spec.field: empty, step_spec.note_field: None})
+        return _advance(interview, cleared, flow)
+    return _stay(interview, "unknown_choice")
+
+
+def _verdicts(interview: Interview, given: Input, flow: Flow) -> Outcome:
+    """One choice per item (`v:<number>:<option>`), a line of text, then "next".
+
+    The prompter shows only the partner's own items; which of them count is decided where
+    the answers are read (a pressed number that is not theirs is never shown).
+    """
+    step_spec = flow.spec(interview.step)
+    if isinstance(given, Text):
+        text = _clean_text(given.text)
+        if not text:
+            return _stay(interview, "empty_text")
+        return Outcome(_set(interview, **{step_spec.note_field: text}), "noted_choose")
+    prefix, _, rest = given.value.partition(":")
+    number, _, option = rest.partition(":")
+    if prefix == "v" and number.isdigit() and option in step_spec.options:
+        chosen = dict(getattr(interview.answers, step_spec.field))
+        chosen[int(number)] = option
+        changed = _set(interview, **{step_spec.field: tuple(sorted(chosen.items()))})
+        return Outcome(changed, ask=False, update_pressed=True)
+    if given.value == "next":
+        return _advance(interview, interview, flow)
+    if given.value == "skip":
+        cleared = _set(interview, **{step_spec.field: (), step_spec.note_field: None})
         return _advance(interview, cleared, flow)
     return _stay(interview, "unknown_choice")
 

@@ -110,15 +110,28 @@ class Answers:
     ambition_note: str | None = None
     expectations: str | None = None
     stakeholders: str | None = None
-    # Check-ins: balance (above) now, does it still deliver (yes/doubt/no), what changed.
+    # Check-ins: balance (above) now, does it still deliver (yes/doubt/no), what changed;
+    # per agreement they are part of, was it kept (number, kept/partly/not) and a line;
+    # do their own people still value what the partnership gives and takes (yes/doubt/no).
     delivers: str | None = None
     changed: str | None = None
+    kept: tuple[tuple[int, str], ...] = ()
+    kept_note: str | None = None
+    valued: str | None = None
+
+    def verdict(self, number: int) -> str | None:
+        """What this partner said about agreement `number` in a check-in, if anything."""
+        return dict(self.kept).get(number)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            out[f.name] = sorted(value) if isinstance(value, frozenset) else value
+            if isinstance(value, frozenset):
+                value = sorted(value)
+            elif isinstance(value, tuple):
+                value = [list(pair) for pair in value]
+            out[f.name] = value
         return out
 
     @classmethod
@@ -127,6 +140,7 @@ class Answers:
         values = {k: v for k, v in data.items() if k in known}
         for key in ("gets", "gives"):
             values[key] = frozenset(values.get(key) or ())
+        values["kept"] = tuple((int(n), str(v)) for n, v in values.get("kept") or ())
         return cls(**values)
 
 
@@ -161,7 +175,11 @@ class AgreementStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Agreement:
-    """What one partner (`giver`) agreed to bring, after a reveal; numbered per partnership."""
+    """What one partner (`giver`) agreed to bring, after a reveal; numbered per partnership.
+
+    `receivers` are the partners it is for (none: the partnership as a whole). Giver and
+    receivers are the ones a check-in asks whether it was kept.
+    """
 
     number: int
     text: str
@@ -171,6 +189,10 @@ class Agreement:
     created_at: datetime
     confirmed_at: datetime | None = None
     closed_at: datetime | None = None
+    receivers: tuple[str, ...] = ()  # user ids
+
+    def concerns(self, user_id: str) -> bool:
+        return user_id == self.giver or user_id in self.receivers
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import datetime
 
 from conversations import payloads
-from conversations.checkin import FLOW as CHECKIN_FLOW
 from conversations.checkin import CheckinPrompter, after_seal
 from conversations.command_names import canonical
 from conversations.context import Context
@@ -20,7 +19,6 @@ from conversations.model import (
     Answers,
     Interview,
     Member,
-    Partnership,
     Round,
     RoundKind,
     RoundStatus,
@@ -28,7 +26,7 @@ from conversations.model import (
 )
 from conversations.prompts import Prompter
 from conversations.status import status_rows
-from conversations.steps import INTERESTS, Flow
+from conversations.steps import Flow
 from conversations.texts import Texts
 
 
@@ -71,16 +69,16 @@ def asked(table: Table, interview: Interview, now: datetime) -> Table:
     return table.with_interview(replace(interview, asked_at=now))
 
 
-def _flow(rnd: Round) -> Flow:
-    return CHECKIN_FLOW if rnd.kind is RoundKind.CHECKIN else INTERESTS
-
-
-def _prompter(partnership: Partnership, rnd: Round,
-              member: Member) -> Prompter | CheckinPrompter:
+def _prompter(table: Table, rnd: Round, member: Member) -> Prompter | CheckinPrompter:
     """The questions of the round's kind: the interest interview or the check-in."""
     if rnd.kind is RoundKind.CHECKIN:
-        return CheckinPrompter(partnership, rnd, member)
-    return Prompter(partnership, rnd, member)
+        return CheckinPrompter.of(table, rnd, member)
+    return Prompter(table.partnership, rnd, member)
+
+
+def _flow(table: Table, rnd: Round, user_id: str) -> Flow:
+    member = table.member(user_id) or Member(user_id, user_id)
+    return _prompter(table, rnd, member).flow
 
 
 def pick(tables: list[Table], user_id: str) -> Table | None:
@@ -112,7 +110,7 @@ def private_text(tables: list[Table], ev: PrivateText, ctx: Context) -> Decision
         return _say(ev.actor.user_id, Texts.of(table.partnership), "no_open_interview",
                     partnership=table.partnership.name)
     rnd, interview = active
-    label = _prompter(table.partnership, rnd, table.member(ev.actor.user_id)).typed_button(
+    label = _prompter(table, rnd, table.member(ev.actor.user_id)).typed_button(
         interview, ev.text)
     given: Input = Pressed(label) if label is not None else Text(ev.text)
     return _answer(table, rnd, interview, given, ctx.now, origin=None)
@@ -137,7 +135,7 @@ def button_press(table: Table | None, ev: ButtonPress, ctx: Context) -> Decision
     if press.step != interview.step:
         member = table.member(ev.actor.user_id)
         lead = t.sections("stale_button_step")
-        question = _prompter(table.partnership, rnd, member).question(interview, lead)
+        question = _prompter(table, rnd, member).question(interview, lead)
         changed = asked(table, interview, ctx.now)
         return Decision(changed, (SendPrivate(ev.actor.user_id, question),))
     return _answer(table, rnd, interview, Pressed(press.value), ctx.now, origin=ev.origin)
@@ -148,7 +146,8 @@ def _answer(table: Table, rnd: Round, before: Interview, given: Input, now: date
     user_id = before.user_id
     table = _reachable(table, user_id)
     member = table.member(user_id)
-    outcome: Outcome = apply(before, given, now, member.organisation, _flow(rnd))
+    prompter = _prompter(table, rnd, member)
+    outcome: Outcome = apply(before, given, now, member.organisation, prompter.flow)
     after = outcome.interview
     if outcome.ask or outcome.update_pressed:
         after = replace(after, asked_at=now)
@@ -156,7 +155,7 @@ def _answer(table: Table, rnd: Round, before: Interview, given: Input, now: date
     if after.answers.organisation and after.answers.organisation != member.organisation:
         member = replace(member, organisation=after.answers.organisation)
         changed = changed.with_member(member)
-    prompter = _prompter(table.partnership, rnd, member)
+        prompter = _prompter(changed, rnd, member)
     t = prompter.t
     feedback = outcome.feedback
     if feedback and rnd.kind is RoundKind.CHECKIN and t.has(f"checkin_{feedback}"):
@@ -243,9 +242,9 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
         if active is None:
             return _say(user_id, t, "no_open_interview", partnership=table.partnership.name)
         rnd, interview = active
-        prompter = _prompter(table.partnership, rnd, table.member(user_id))
+        prompter = _prompter(table, rnd, table.member(user_id))
         changed = asked(table, interview, ctx.now)
-        if interview.step == _flow(rnd).review:
+        if interview.step == prompter.flow.review:
             return Decision(changed, (SendPrivate(user_id, prompter.review(interview)),))
         lead = t.sections("edit_not_yet")
         return Decision(changed, (SendPrivate(user_id, prompter.question(interview, lead)),))
@@ -263,9 +262,9 @@ def _start_again(table: Table, user_id: str, t: Texts) -> Decision:
         return Decision(changed if changed is not table else None,
                         (SendPrivate(user_id, help_text),))
     rnd, interview = active
-    prompter = _prompter(changed.partnership, rnd, changed.member(user_id))
+    prompter = _prompter(changed, rnd, changed.member(user_id))
     lead = t.sections("welcome_back")
-    question = (prompter.review(interview, lead) if interview.step == _flow(rnd).review
+    question = (prompter.review(interview, lead) if interview.step == prompter.flow.review
                 else prompter.question(interview, lead))
     return Decision(changed if changed is not table else None,
                     (SendPrivate(user_id, question),))
@@ -275,11 +274,12 @@ def _own_status(tables: list[Table], actor: Person) -> Decision:
     lines = []
     for table in tables:
         active = _active(table, actor.user_id)
+        flow = _flow(table, active[0], actor.user_id) if active else None
         lines.append(
             {
                 "partnership": table.partnership.name,
-                "step": int(active[1].step) if active else None,
-                "total": int(_flow(active[0]).review) if active else None,
+                "step": flow.position(active[1].step) if flow and active else None,
+                "total": flow.position(flow.review) if flow else None,
                 "sealed": bool(active and active[1].sealed),
             }
         )
@@ -312,7 +312,7 @@ def _forgotten(table: Table, user_id: str) -> Table:
     for kind in RoundKind:  # also for someone no longer on the partner list
         rnd = table.open_round(kind)
         if rnd is not None and table.interview(rnd, user_id) is not None:
-            first = min(_flow(rnd).table)
+            first = _flow(table, rnd, user_id).first
             changed = changed.with_interview(Interview(rnd.number, user_id, first, Answers()))
     return changed
 

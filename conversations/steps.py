@@ -18,6 +18,7 @@ class Kind(Enum):
     MULTI = "multi"  # toggle categories, add a line of text, then "next"
     SCALE = "scale"  # one button press answers and moves on
     CHOICE_NOTE = "choice_note"  # choose, add a line of text, then "next"
+    VERDICTS = "verdicts"  # one choice per item (an agreement), a line of text, then "next"
     REVIEW = "review"  # all answers, change any step, seal
 
 
@@ -44,29 +45,48 @@ TABLE: dict[Step, StepSpec] = {
     Step.REVIEW: StepSpec(Kind.REVIEW),
 }
 
-# The steps a partner can jump back to from the review.
-EDITABLE = tuple(s for s in Step if s not in (Step.WELCOME, Step.REVIEW))
-LAST_QUESTION = Step.STAKEHOLDERS
-
-
-def spec(step: Step) -> StepSpec:
-    return TABLE[step]
-
 
 @dataclass(frozen=True)
 class Flow:
-    """One interview's transition table and how it moves: interests, or a check-in."""
+    """One interview's transition table and the order it is asked in: interests or a check-in.
+
+    `order` lists the steps as asked, the review last. Step values identify a step (they
+    are stored); `position` is the number a person sees ("2/5"), which can differ where a
+    flow leaves a step out or adds one later.
+    """
 
     table: dict[Step, StepSpec]
-    last_question: Step
-    review: Step
-    editable: tuple[Step, ...]
+    order: tuple[Step, ...]
 
     def spec(self, step: Step) -> StepSpec:
         return self.table[step]
 
+    @property
+    def first(self) -> Step:
+        return self.order[0]
+
+    @property
+    def review(self) -> Step:
+        return self.order[-1]
+
+    @property
+    def editable(self) -> tuple[Step, ...]:
+        """The steps a partner can jump back to from the review."""
+        return tuple(s for s in self.order if self.table[s].kind not in (Kind.START, Kind.REVIEW))
+
     def after(self, step: Step) -> Step:
-        return self.review if step == self.last_question else Step(step + 1)
+        if step not in self.order or step == self.review:
+            return self.review
+        return self.order[self.order.index(step) + 1]
+
+    def position(self, step: Step) -> int:
+        """1 for the first step asked; a step outside this flow counts as the review."""
+        return self.order.index(step if step in self.order else self.review) + 1
 
 
-INTERESTS = Flow(TABLE, LAST_QUESTION, Step.REVIEW, EDITABLE)
+INTERESTS = Flow(TABLE, tuple(Step))
+EDITABLE = INTERESTS.editable
+
+
+def spec(step: Step) -> StepSpec:
+    return TABLE[step]

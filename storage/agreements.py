@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from conversations.model import Agreement, AgreementStatus
-from storage.schema import AgreementRow, MemberRow
+from storage.schema import AgreementReceiverRow, AgreementRow, MemberRow
 
 
 def load_agreements(session: Session, partnership_id: int) -> tuple[Agreement, ...]:
@@ -19,6 +21,15 @@ def load_agreements(session: Session, partnership_id: int) -> tuple[Agreement, .
         .order_by(AgreementRow.number)
         .execution_options(populate_existing=True)
     ).all()
+    receivers: dict[int, list[str]] = defaultdict(list)
+    for agreement_id, user_id in session.execute(
+        sa.select(AgreementReceiverRow.agreement_id, MemberRow.user_id)
+        .join(MemberRow, AgreementReceiverRow.member_id == MemberRow.id)
+        .join(AgreementRow, AgreementReceiverRow.agreement_id == AgreementRow.id)
+        .where(AgreementRow.partnership_id == partnership_id)
+        .order_by(MemberRow.id)
+    ):
+        receivers[agreement_id].append(user_id)
     return tuple(
         Agreement(
             number=row.number,
@@ -29,6 +40,7 @@ def load_agreements(session: Session, partnership_id: int) -> tuple[Agreement, .
             created_at=row.created_at,
             confirmed_at=row.confirmed_at,
             closed_at=row.closed_at,
+            receivers=tuple(receivers[row.id]),
         )
         for row, giver_id, proposer_id in rows
     )
@@ -42,12 +54,18 @@ def save_agreements(session: Session, partnership_id: int, agreements: tuple[Agr
         for row in session.scalars(
             sa.select(AgreementRow).where(AgreementRow.partnership_id == partnership_id))
     }
+    stored: dict[int, set[int]] = defaultdict(set)
+    for agreement_id, member_id in session.execute(
+        sa.select(AgreementReceiverRow.agreement_id, AgreementReceiverRow.member_id)
+        .where(AgreementReceiverRow.agreement_id.in_([r.id for r in existing.values()]))
+    ):
+        stored[agreement_id].add(member_id)
     for agreement in agreements:
         row = existing.get(agreement.number)
         if row is None:
             row = AgreementRow(partnership_id=partnership_id, number=agreement.number)
             session.add(row)
-        for person in (agreement.giver, agreement.proposer):
+        for person in (agreement.giver, agreement.proposer, *agreement.receivers):
             if person not in members:
                 raise ValueError(f"agreement with {person!r}, who is not a member")
         row.text = agreement.text
@@ -57,3 +75,17 @@ def save_agreements(session: Session, partnership_id: int, agreements: tuple[Agr
         row.created_at = agreement.created_at
         row.confirmed_at = agreement.confirmed_at
         row.closed_at = agreement.closed_at
+        if row.id is None:
+            session.flush()  # a new agreement gets its id
+        _save_receivers(session, row.id, stored[row.id],
+                        {members[r].id for r in agreement.receivers})
+
+
+def _save_receivers(session: Session, agreement_id: int, stored: set[int],
+                    wanted: set[int]) -> None:
+    if stored - wanted:
+        session.execute(sa.delete(AgreementReceiverRow).where(
+            AgreementReceiverRow.agreement_id == agreement_id,
+            AgreementReceiverRow.member_id.in_(stored - wanted)))
+    session.add_all(AgreementReceiverRow(agreement_id=agreement_id, member_id=m)
+                    for m in sorted(wanted - stored))

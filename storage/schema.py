@@ -192,3 +192,17 @@ class AgreementRow(Base):
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+
+
+class AgreementReceiverRow(Base):
+    """A partner an agreement is for; an agreement without any is for the whole partnership."""
+
+    __tablename__ = "agreement_receivers"
+
+    agreement_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("agreements.id", name="fk_agreement_receivers_agreement"),
+        primary_key=True,
+    )
+    member_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("members.id", name="fk_agreement_receivers_member"), primary_key=True
+    )

@@ -24,6 +24,9 @@ GROUP: dict[str, tuple[tuple[str, str], ...]] = {
         ("anoniem", "aan of uit: alles op tafel zonder namen (coördinator)"),
         ("taal", "nl of en: de taal van de bot in deze groep (coördinator)"),
         ("exporteer", "Wat het laatst op tafel kwam, privé naar jou (coördinator)"),
+        ("afspraak", "Stel een afspraak voor: @naam en wat die brengt"),
+        ("bevestig", "Bevestig een afspraak die jij brengt: het nummer"),
+        ("afspraken", "Alle afspraken; coördinator: wijzig of sluit een nummer"),
         ("hulp", "Alle opdrachten"),
     ),
     "en": (
@@ -39,6 +42,9 @@ GROUP: dict[str, tuple[tuple[str, str], ...]] = {
         ("anonymous", "on or off: reveal without names (coordinator)"),
         ("language", "nl or en: the bot's language in this group (coordinator)"),
         ("export", "The last reveal, privately to you (coordinator)"),
+        ("agree", "Propose an agreement: @name and what they bring"),
+        ("confirm", "Confirm an agreement you bring: its number"),
+        ("agreements", "All agreements; coordinator: edit or close one"),
         ("help", "All commands"),
     ),
 }

@@ -24,10 +24,12 @@ async def interest_round(w: CheckinWorld, **balances: str) -> None:
 
 
 async def answer_checkin(w: CheckinWorld, who: str, balance: str, delivers: str,
-                         changed: str | None = None, seal: bool = True) -> None:
+                         changed: str | None = None, seal: bool = True,
+                         valued: str = "Yes") -> None:
     s = w.session
     await s.press_label(who, balance)
     await s.press_label(who, delivers)
+    await s.press_label(who, valued)
     if changed is None:
         await s.press_label(who, "Skip")
     else:
@@ -56,7 +58,7 @@ async def test_a_full_check_in_dms_reminder_closing_aggregate_and_picture(world:
     await w.tick()  # a second tick at the same time asks nobody again
     for partner in ("anna", "bram", "chris"):
         assert count(w.inbox(partner), "Check-in — Tafel") == 1
-        assert "1/3 · The balance now" in w.inbox(partner)[-1]
+        assert "1/4 · The balance now" in w.inbox(partner)[-1]
         assert "closes on Thursday 3 December, 09:00" in w.inbox(partner)[-1]
     assert count(w.channel(), "Check-in: does the balance still hold?") == 1
     assert count(w.inbox("dewi"), "Check-in") == 0  # the coordinator is not a partner
@@ -270,6 +272,7 @@ async def test_check_ins_in_dutch(engine, clock, tmp_path):
     assert "Tijd voor een korte check-in" in w.inbox("anna")[-1]
     await s.press_label("Anna", "Ik breng veel meer")
     await s.press_label("Anna", "Nee")
+    await s.press_label("Anna", "Weet ik niet zeker")
     await s.say("Anna", "Minder tijd")
     await s.press_label("Anna", "Afronden")
     await w.tick()

@@ -301,26 +301,30 @@ async def test_agreements_after_the_reveal(local: Local):
     await answer_everything(s, "Bram", "Welfare", gets=("Money",), gives=("Knowledge",))
     await s.command("Dewi", "/reveal")
     await s.command("Anna", "/agree @Bram a monthly knowledge session until June")
-    assert ("Proposed agreement 1 (by Anna): Bram brings: a monthly knowledge session until "
-            "June") in ad.channel("tafel")[-1].text
+    assert ("Proposed agreement 1 (by Anna): Bram brings for Anna: a monthly knowledge "
+            "session until June") in ad.channel("tafel")[-1].text
     await s.command("Anna", "/confirm 1")
     assert ad.notices("anna")[-1].text.startswith("Only Bram can confirm agreement 1")
     await s.command("Bram", "/confirm 1")
     assert "Agreement 1 stands" in ad.channel("tafel")[-1].text
     await s.command("Bram", "/agree @Anna")
     assert ad.notices("bram")[-1].text.startswith("Name who brings something, and what")
-    await s.command("Bram", "/agreements")
-    assert ("1. Bram brings: a monthly knowledge session until June — confirmed"
+    await s.command("Dewi", "/agree @Anna @Bram funding for the pilot")  # Dewi: no partner
+    assert "Anna brings for Bram: funding for the pilot" in ad.channel("tafel")[-1].text
+    await s.command("Dewi", "/agree @Anna the minutes")  # for the partnership as a whole
+    assert "Anna brings: the minutes" in ad.channel("tafel")[-1].text
+    await s.command("Bram", "/afspraken")  # the Dutch name works too
+    assert ("1. Bram brings for Anna: a monthly knowledge session until June — confirmed"
             in ad.channel("tafel")[-1].text)
     await s.command("Bram", "/agreements close 1")
     assert "Only a coordinator can use" in ad.notices("bram")[-1].text
     await s.command("Dewi", "/agreements edit 1 a monthly knowledge session until July")
     assert "Agreement 1 was changed" in ad.channel("tafel")[-1].text
     await s.command("Dewi", "/agreements")
-    assert ("1. Bram brings: a monthly knowledge session until July — waiting for confirmation"
-            in ad.channel("tafel")[-1].text)
+    assert ("1. Bram brings for Anna: a monthly knowledge session until July — waiting for "
+            "confirmation" in ad.channel("tafel")[-1].text)
     await s.command("Dewi", "/agreements close 1")
     await s.command("Dewi", "/export")
     exported = ad.inbox("dewi")[-1].text
     assert "On the table" in exported
-    assert "1. Bram brings: a monthly knowledge session until July — closed" in exported
+    assert "1. Bram brings for Anna: a monthly knowledge session until July — closed" in exported

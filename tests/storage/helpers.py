@@ -62,6 +62,7 @@ def a_table(channel_id: str = "C1", platform: str = "slack") -> Table:
                 gives=frozenset({"money"}),
                 balance=3,
                 get_note="<b>not bold</b> & more",
+                kept=((1, "partly"), (2, "kept")),
             ),
             editing=True,
             sealed_at=T0 + timedelta(hours=2),
@@ -72,6 +73,6 @@ def a_table(channel_id: str = "C1", platform: str = "slack") -> Table:
     agreements = (
         Agreement(1, "Maandelijks een kennissessie", giver="U2", proposer="U1",
                   status=AgreementStatus.CONFIRMED, created_at=T0,
-                  confirmed_at=T0 + timedelta(hours=3)),
+                  confirmed_at=T0 + timedelta(hours=3), receivers=("U1",)),
     )
     return Table(partnership, members, (rnd,), interviews, agreements)

@@ -17,7 +17,7 @@ from storage.database import alembic_config, create_engine_for, migrate
 from storage.schema import Base
 
 TABLES = {"partnerships", "members", "rounds", "interviews", "processed_events", "outbox",
-          "agreements"}
+          "agreements", "agreement_receivers"}
 REPO = Path(__file__).resolve().parents[2]
 
 
