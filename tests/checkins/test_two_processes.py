@@ -68,7 +68,7 @@ async def test_two_processes_open_each_check_in_once_and_ask_each_partner_once(p
 
     delivered = [m for output in outputs for m in output]
     questions = Counter(m["place"] for m in delivered
-                        if m["place"].startswith("dm:") and "1/3 · The balance now" in m["text"])
+                        if m["place"].startswith("dm:") and "1/4 · The balance now" in m["text"])
     announcements = Counter(m["place"] for m in delivered
                             if "Check-in: does the balance still hold?" in m["text"])
     partners = {f"dm:anna{n}" for n in range(PARTNERSHIPS)} | {
