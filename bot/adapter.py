@@ -5,8 +5,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from conversations.events import Event
 from conversations.messages import Message
 
 if TYPE_CHECKING:
@@ -34,6 +35,10 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
         self.permanent = permanent
         self.unreachable = unreachable
+
+
+class Unreadable(Exception):
+    """A stored platform payload cannot be read as an event: trying again cannot help."""
 
 
 @dataclass
@@ -74,8 +79,9 @@ async def deliver_parts(
 class ChatAdapter(ABC):
     """A chat platform as the runtime sees it.
 
-    Inbound, the adapter translates platform input into `conversations.events` and calls
-    `runtime.handle(platform, event, event_id=…)`; outbound, the runtime calls the
+    Inbound, the adapter stores what the platform sends (`runtime.receive`) before
+    acknowledging it; the runtime decides it later and asks the adapter to `translate`
+    the stored payload into `conversations.events`. Outbound, the runtime calls the
     methods below with platform-neutral messages, which the adapter renders and escapes.
     A message too long for one platform message goes out in parts (`deliver_parts`);
     `progress` says how many of them arrived on an earlier attempt.
@@ -90,6 +96,11 @@ class ChatAdapter(ABC):
     @abstractmethod
     async def stop(self) -> None:
         """Stop feeding events and release connections."""
+
+    async def translate(self, payload: dict[str, Any]) -> list[Event]:
+        """The core events a payload stored by this adapter stands for (none: nothing for
+        us); `Unreadable` when it cannot be read. Adapters that store none keep this."""
+        raise Unreadable(f"{self.platform} stores no raw payloads")
 
     @abstractmethod
     async def send_private(self, user_id: str, message: Message, *,

@@ -1,19 +1,20 @@
-"""Decide: one event in, the core's decision stored in one unit of work.
+"""Decide: the events of one inbox row in, the core's decisions stored in one unit of work.
 
-The state, the effects it causes (the outbox) and, when the platform gave one, the
-event id (duplicates have no effect) are committed together.
+The state, the effects it causes (the outbox) and the inbox row marked decided (its
+payload cleared) are committed together: an event is decided exactly once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.inbox import wall_clock
 from conversations import payloads
 from conversations.context import Context
 from conversations.decision import Decision
@@ -57,23 +58,27 @@ class Decider:
             checkin_window=self.checkin_window,
         )
 
-    def decide(self, platform: str, event: Event, event_id: str | None) -> bool:
-        """Decide and store one event; False when `event_id` was handled before."""
+    def decide(self, platform: str, events: Sequence[Event], inbox_id: int) -> bool:
+        """Decide the events one inbox row stands for and mark the row decided, all in
+        one transaction; False (nothing decided) when the row was decided before."""
         try:
-            return self._decide(platform, event, event_id)
+            return self._decide(platform, events, inbox_id)
         except IntegrityError:
             # Another process created the same row first (two `setup`s in one new
             # channel on PostgreSQL): decide again, now seeing what it stored.
-            return self._decide(platform, event, event_id)
+            return self._decide(platform, events, inbox_id)
 
-    def _decide(self, platform: str, event: Event, event_id: str | None) -> bool:
+    def _decide(self, platform: str, events: Sequence[Event], inbox_id: int) -> bool:
         ctx = self.context(platform)
         with UnitOfWork(self.engine) as uow:
-            if event_id is not None and not uow.events.first_time(platform, event_id, ctx.now):
-                log.info("duplicate %s event %s ignored", platform, event_id)
+            # First: on PostgreSQL this locks the row, so a second process deciding it
+            # (its lease ran out) waits here and then finds it decided.
+            if not uow.inbox.mark_decided(inbox_id, wall_clock()):
+                log.info("%s inbox row %s was decided before", platform, inbox_id)
                 return False
-            decision, partnership_id = _dispatch(uow, platform, event, ctx)
-            uow.record(platform, partnership_id, decision)
+            for event in events:
+                decision, partnership_id = _dispatch(uow, platform, event, ctx)
+                uow.record(platform, partnership_id, decision)
             uow.commit()
         return True
 

@@ -1,13 +1,16 @@
-"""The runtime: adapter input → decide (`bot.decide`) → outbox → delivery (`bot.delivery`).
+"""The runtime: inbox (`bot.inbox`) → decide (`bot.decide`) → outbox → delivery
+(`bot.delivery`).
 
-Every event is decided and stored in one unit of work, together with the effects it
-causes. Delivery happens afterwards, from the outbox, with retries: a crash between the
-two loses nothing.
+Every platform event is stored in the inbox before the platform is told we have it;
+the inbox worker decides it, and each decision is stored in one unit of work together
+with the effects it causes and the inbox row marked decided. Delivery happens
+afterwards, from the outbox, with retries: a crash at any point loses nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,18 +19,23 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
-from bot.adapter import ChatAdapter
+from bot.adapter import ChatAdapter, Unreadable
 from bot.decide import Decider
 from bot.delivery import DRAIN_INTERVAL, LEASE_SECONDS, Delivery
 from bot.home import home_message
+from bot.inbox import InboxWorker
+from bot.tasks import cancel_and_wait
 from conversations import payloads
-from conversations.events import ButtonPress, Event, Join
+from conversations.events import ButtonPress, ChannelCommand, Event, Join
 from conversations.messages import Message
+from storage.inbox import EVENT, InboxItem, Received
+from storage.serialization import event_from_json, event_to_json
 
 if TYPE_CHECKING:
     from bot.scheduler import Scheduler
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 
 
 def system_clock() -> datetime:
@@ -56,6 +64,7 @@ class Runtime:
         checkin_window: timedelta = timedelta(days=3),
         delivery_budget: timedelta = timedelta(hours=24),
         lease_seconds: float = LEASE_SECONDS,
+        inbox_interval: float = 1.0,
     ) -> None:
         self.engine = engine
         self.checkin_window = checkin_window
@@ -69,7 +78,10 @@ class Runtime:
         self.decider = Decider(engine, clock, tokens, default_language, checkin_window)
         self.delivery = Delivery(engine, self.adapters, clock, budget=delivery_budget,
                                  drain_interval=drain_interval, lease_seconds=lease_seconds)
-        self._decide_lock = asyncio.Lock()
+        self.inbox = InboxWorker(engine, self._translate, self._decide,
+                                 lambda: tuple(self.adapters), self._decided,
+                                 poll_interval=inbox_interval)
+        self._drain_task: asyncio.Task | None = None
         self._running = False
 
     def add_adapter(self, adapter: ChatAdapter) -> None:
@@ -82,6 +94,7 @@ class Runtime:
         self._running = True
         for adapter in self.adapters.values():
             await adapter.start(self)
+        await self.inbox.start()
         await self.delivery.start()
         if self.scheduler is not None:
             await self.scheduler.start()
@@ -92,20 +105,65 @@ class Runtime:
         self._running = False
         if self.scheduler is not None:
             await self.scheduler.stop()
+        await self.inbox.stop()
+        await cancel_and_wait(self._drain_task)
         await self.delivery.stop()
         for adapter in reversed(list(self.adapters.values())):
             await adapter.stop()
 
     # --- inbound ----------------------------------------------------------------------
+    async def receive(self, received: Received) -> int | None:
+        """Store one platform event in the inbox; it is decided in the background.
+
+        Returns the row id, or None for an event id stored before (a duplicate: it still
+        counts as received). Raises when it could not be stored: then the adapter must
+        not tell the platform it has the event, so that the platform sends it again.
+        """
+        return await self.inbox.receive(received)
+
     async def handle(self, platform: str, event: Event, *, event_id: str | None = None) -> bool:
-        """Decide and store one event; False when `event_id` was handled before."""
-        event = await self._invitation(platform, event)
-        async with self._decide_lock:
-            fresh = await asyncio.to_thread(self.decider.decide, platform, event, event_id)
-        await self.drain()
+        """Store a core event in the inbox and wait for its decision (the terminal, the
+        demo): False when `event_id` was received before."""
+        actor = event.actor.user_id
+        chat = event.channel_id if isinstance(event, ChannelCommand) else None
+        row = await self.receive(Received(platform, event_id, EVENT, event_to_json(event),
+                                          actor, chat))
+        if row is None:
+            return False
+        if (await self.inbox.settled(row)).done:
+            await self.drain()
+        return True
+
+    async def _translate(self, item: InboxItem) -> list[Event]:
+        """The core events of an inbox row, invitations checked with the platform."""
+        if item.kind == EVENT:
+            try:
+                events = [event_from_json(item.payload or {})]
+            except (TypeError, ValueError) as error:
+                raise Unreadable(type(error).__name__) from None
+        else:
+            adapter = self.adapters.get(item.platform)
+            if adapter is None:
+                raise Unreadable(f"no {item.platform} adapter")
+            events = await adapter.translate(item.payload or {})
+        return [await self._invitation(item.platform, event) for event in events]
+
+    async def _decide(self, platform: str, events: list[Event], inbox_id: int) -> bool:
+        return await asyncio.to_thread(self.decider.decide, platform, events, inbox_id)
+
+    def _decided(self) -> None:
+        """A decision was stored: deliver what it queued, and let the scheduler look
+        (e.g. the last partner sealed a check-in: post it now)."""
+        if self._drain_task is None or self._drain_task.done():
+            self._drain_task = asyncio.create_task(self._drain_soon())
         if self.scheduler is not None:
-            self.scheduler.nudge()  # e.g. the last partner sealed a check-in: post it now
-        return fresh
+            self.scheduler.nudge()
+
+    async def _drain_soon(self) -> None:
+        try:
+            await self.drain()
+        except Exception:  # the delivery loop tries again on its own
+            log.exception("outbox drain failed")
 
     async def drain(self) -> int:
         """Deliver what is due in the outbox now; returns how many were delivered."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.tasks import cancel_and_wait
+from bot.tasks import cancel_and_wait, sleep_until_woken
 from conversations.checkin import checkin_due, remind_due
 from conversations.checkin_result import close_due
 from conversations.context import Context
@@ -98,14 +98,7 @@ class Scheduler:
                 log.exception("scheduler tick failed")
             if more:
                 continue
-            # Sleep until nudged or the interval is over (not `wait_for`, whose
-            # cancellation can hang on Python 3.11 when the event fires at that moment).
-            waiter = asyncio.ensure_future(self._wake.wait())
-            try:
-                await asyncio.wait({waiter}, timeout=self.interval)
-            finally:
-                waiter.cancel()
-            self._wake.clear()
+            await sleep_until_woken(self._wake, self.interval)
 
     # --- one tick ---------------------------------------------------------------------
     async def tick(self) -> Tick:

@@ -131,12 +131,38 @@ class InterviewRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class ProcessedEventRow(Base):
-    __tablename__ = "processed_events"
+class InboxRow(Base):
+    """A platform event as it arrived, stored before the platform was told we have it.
 
-    platform: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
-    event_id: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
-    processed_at: Mapped[datetime]
+    The platform's event id deduplicates; rows are decided in id (arrival) order per
+    actor and per chat. Once decided or set aside the payload (what a partner typed) is
+    cleared and `next_attempt_at` is NULL: what is left only deduplicates.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "event_id", name="uq_inbox_platform_event"),
+        {"sqlite_autoincrement": True},  # ids are never reused: arrival order
+    )
+
+    id: Mapped[int] = mapped_column(
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+    platform: Mapped[str] = mapped_column(sa.String(32))
+    # The platform's id of the event (None: the source has none, e.g. the terminal).
+    event_id: Mapped[str | None] = mapped_column(sa.String(255))
+    # "event": a core event (`storage.serialization`); "raw": the platform's own payload.
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    actor: Mapped[str | None] = mapped_column(sa.String(128))
+    chat: Mapped[str | None] = mapped_column(sa.String(128))
+    payload: Mapped[dict[str, Any] | None]
+    received_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Due time while undecided (while being decided: the end of the claim's lease).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    decided_at: Mapped[datetime | None]
+    set_aside_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(sa.String(200))
 
 
 class OutboxRow(Base):

@@ -1,4 +1,7 @@
-"""Effects to JSON and back, for the outbox. Round trips are exact (``==`` holds)."""
+"""Effects (the outbox) and core events (the inbox) to JSON and back.
+
+Round trips are exact (``==`` holds).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +16,24 @@ from conversations.effects import (
     SendPrivate,
     UploadPicture,
 )
+from conversations.events import (
+    ButtonPress,
+    ChannelCommand,
+    Event,
+    Join,
+    Person,
+    PrivateCommand,
+    PrivateText,
+)
 from conversations.messages import Button, Message, MultiSelect
 
 EFFECT_TYPES: dict[str, type] = {
     cls.__name__: cls for cls in (SendPrivate, PostToChannel, Notice, EditMessage, UploadPicture)
+}
+
+
+EVENT_TYPES: dict[str, type] = {
+    cls.__name__: cls for cls in (ChannelCommand, PrivateCommand, PrivateText, ButtonPress, Join)
 }
 
 
@@ -109,3 +126,31 @@ def effect_from_json(kind: str, payload: dict[str, Any]) -> Effect:
             payload["channel_id"], base64.b64decode(payload["png"]), payload["title"]
         )
     raise ValueError(f"unknown effect kind {kind!r}")
+
+
+def event_to_json(event: Event) -> dict[str, Any]:
+    """A core event as JSON: its type's name and its fields (people as objects)."""
+    if type(event).__name__ not in EVENT_TYPES:
+        raise TypeError(f"not an event: {type(event).__name__}")
+    fields: dict[str, Any] = {"type": type(event).__name__}
+    for name, value in vars(event).items():
+        if isinstance(value, Person):
+            value = vars(value).copy()
+        elif isinstance(value, tuple):
+            value = [vars(v).copy() if isinstance(v, Person) else v for v in value]
+        fields[name] = value
+    return fields
+
+
+def event_from_json(data: dict[str, Any]) -> Event:
+    """The inverse of `event_to_json`; ValueError for anything else."""
+    fields = dict(data)
+    cls = EVENT_TYPES.get(str(fields.pop("type", "")))
+    if cls is None:
+        raise ValueError("not a stored event")
+    for name, value in fields.items():
+        if isinstance(value, dict):
+            fields[name] = Person(**value)
+        elif isinstance(value, list):
+            fields[name] = tuple(Person(**v) if isinstance(v, dict) else v for v in value)
+    return cls(**fields)  # type: ignore[no-any-return]

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from storage.inbox import InboxRepository
 from storage.outbox import OutboxRepository
-from storage.processed_events import ProcessedEventRepository
 from storage.tables import TableRepository
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ class UnitOfWork:
 
     tables: TableRepository
     outbox: OutboxRepository
-    events: ProcessedEventRepository
+    inbox: InboxRepository
     session: Session
 
     def __init__(self, engine: Engine) -> None:
@@ -35,7 +35,7 @@ class UnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False, autoflush=True)
         self.tables = TableRepository(self.session)
         self.outbox = OutboxRepository(self.session)
-        self.events = ProcessedEventRepository(self.session)
+        self.inbox = InboxRepository(self.session)
         return self
 
     def __exit__(

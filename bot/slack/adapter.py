@@ -10,7 +10,7 @@ Mode (when an app-level token is configured). Outbound, messages are rendered by
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -27,6 +27,7 @@ from bot.slack.directory import Directory
 from bot.slack.errors import delivery_error
 from bot.slack.inbound import PLATFORM, Inbound
 from bot.slack.render import SlackMessage, render, render_home
+from conversations.events import Event
 from conversations.messages import Message
 
 if TYPE_CHECKING:
@@ -90,11 +91,13 @@ class SlackAdapter(ChatAdapter):
             client=self.client,
             signing_secret=self.signing_secret or "",
             name="optafel",
-            process_before_response=False,
+            # Listeners store the request and then ack: Slack hears "received" only
+            # for what is stored (`bot.slack.inbound`).
+            process_before_response=True,
         )
         self.inbound.register(self.app)
         self.runtime = runtime
-        self.inbound.runtime = runtime
+        self.inbound.receive = runtime.receive
         if self.app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -106,8 +109,8 @@ class SlackAdapter(ChatAdapter):
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+        self.inbound.receive = None
         await self.inbound.settle()
-        self.inbound.runtime = None
         self.runtime = None
         self.app = None
 
@@ -116,6 +119,9 @@ class SlackAdapter(ChatAdapter):
             return web.Response(status=503, text="starting")
         response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
+
+    async def translate(self, payload: dict[str, Any]) -> list[Event]:
+        return await self.inbound.translate(payload)
 
     # --- outbound ---------------------------------------------------------------------
     async def _im(self, user_id: str) -> str:

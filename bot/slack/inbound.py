@@ -1,9 +1,13 @@
-"""Bolt listeners: acknowledge, translate Slack's request into a core event, hand it off.
+"""Bolt listeners: store what Slack sends in the inbox, then acknowledge it.
 
-Nothing is decided here. Each listener `ack()`s first (Bolt then answers Slack at once,
-well within its three seconds) and passes the event to `runtime.handle` with a key that
-makes a repeated delivery have effect once: Slack's `event_id` for events, the
-`trigger_id` (unique per slash command and per interaction) otherwise.
+Bolt runs with `process_before_response`: a listener stores the raw body (one short
+insert) and only then calls `ack()`, so Slack hears "received" only for what is stored.
+When storing fails the listener raises and Slack gets a 500 instead: it sends an event
+again; a slash command shows the person an error, and nothing half-happens. Everything
+slow — the directory lookups (Slack API calls) and the decision — happens afterwards,
+from the inbox (`translate`). The key that makes a repeated delivery have effect once:
+Slack's `event_id` for events, the `trigger_id` (unique per slash command and per
+interaction) otherwise.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.adapter import Unreadable
 from bot.home import HOME_CONTINUE
 from bot.slack.commands import PRIVATE_ONLY, is_private_place, parse_command
 from bot.slack.directory import Directory
@@ -23,9 +28,7 @@ from bot.slack.incoming import BARE_MENTION, to_plain_text
 from bot.slack.render import ACTION_PREFIX
 from conversations.command_names import canonical
 from conversations.events import ButtonPress, ChannelCommand, Event, PrivateCommand, PrivateText
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
+from storage.inbox import RAW, Received
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -33,14 +36,19 @@ PLATFORM = "slack"
 WITH_PEOPLE = frozenset({"partners", "coordinator"})
 
 Publish = Callable[[str], Awaitable[None]]
+Receive = Callable[[Received], Awaitable[int | None]]
+
+
+class NotStored(Exception):
+    """A request could not be stored: it is not acknowledged, so Slack may send it again."""
 
 
 class Inbound:
-    """Everything Slack sends us, as core events for `runtime`."""
+    """Everything Slack sends us: stored raw, and later translated into core events."""
 
     def __init__(self, directory: Directory, publish_home: Publish) -> None:
         self.directory = directory
-        self.runtime: Runtime | None = None
+        self.receive: Receive | None = None
         self._publish_home = publish_home
         self._inflight: set[asyncio.Task[Any]] = set()
 
@@ -51,34 +59,73 @@ class Inbound:
         app.event("app_home_opened")(self.on_home_opened)
 
     async def settle(self) -> None:
-        """Wait until every request that arrived has been handed off (tests, shutdown)."""
+        """Wait until the App Home pages being published are done (tests, shutdown)."""
         while self._inflight:
             await asyncio.gather(*list(self._inflight), return_exceptions=True)
 
-    async def _hand_off(self, work: Awaitable[Event | list[Event] | None],
-                        key: Callable[[int], str | None]) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._inflight.add(task)
+    async def _store(self, body: dict[str, Any], key: str | None, actor: str | None,
+                     chat: str | None) -> None:
+        """Store the raw body; NotStored (no ack: Slack gets an error) when that fails."""
+        if self.receive is None:
+            raise NotStored("not running")
         try:
-            translated = await work
-            events = translated if isinstance(translated, list) else [translated]
-            for n, event in enumerate(e for e in events if e is not None):
-                if self.runtime is None:
-                    # The type only: an event's repr would show what a partner typed.
-                    log.warning("Slack %s while stopped, not handled", type(event).__name__)
-                    return
-                await self.runtime.handle(PLATFORM, event, event_id=key(n))
-        except Exception:
-            log.exception("handling a Slack request failed")
-        finally:
-            if task is not None:
-                self._inflight.discard(task)
+            await self.receive(Received(PLATFORM, key, RAW, body, actor, chat))
+        except Exception as error:
+            # The type only: a database error may quote the values it carried.
+            log.error("a Slack request could not be stored (%s): not acknowledged",
+                      type(error).__name__)
+            raise NotStored(type(error).__name__) from None
 
-    # --- slash command ----------------------------------------------------------------
+    # --- storing, then acknowledging ----------------------------------------------------
     async def on_command(self, ack: Any, body: dict[str, Any]) -> None:
+        trigger = body.get("trigger_id")
+        await self._store(body, f"command:{trigger}" if trigger else None, body.get("user_id"),
+                          body.get("channel_id"))
         await ack()
-        await self._hand_off(self._command(body), lambda n: f"command:{body.get('trigger_id')}")
+
+    async def on_action(self, ack: Any, body: dict[str, Any]) -> None:
+        trigger = body.get("trigger_id")
+        await self._store(body, f"action:{trigger}" if trigger else None,
+                          (body.get("user") or {}).get("id"),
+                          (body.get("container") or {}).get("channel_id"))
+        await ack()
+
+    async def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        """A DM to the bot (`message.im`): an answer. Edits, bots and channels ignored.
+        (Bolt acknowledges events itself, after this returns.)"""
+        if (event.get("channel_type") != "im" or event.get("subtype")
+                or event.get("bot_id") or not event.get("user")):
+            return
+        await self._store(body, body.get("event_id"), event.get("user"), event.get("channel"))
+
+    async def on_home_opened(self, event: dict[str, Any]) -> None:
+        """Nothing to store (the page only shows what is there): publish it in the
+        background, so that Bolt acknowledges at once."""
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return
+        task = asyncio.create_task(self._home(event["user"]))
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+
+    async def _home(self, user_id: str) -> None:
+        try:
+            await self._publish_home(user_id)
+        except Exception:
+            log.exception("publishing the App Home failed")
+
+    # --- translating, when the inbox decides --------------------------------------------
+    async def translate(self, body: dict[str, Any]) -> list[Event]:
+        """The core events a stored body stands for; directory lookups happen here."""
+        try:
+            if "command" in body:
+                return [await self._command(body)]
+            if body.get("type") == "block_actions":
+                return await self._presses(body)
+            if body.get("type") == "event_callback":
+                return [await self._text(body["event"])]
+        except (KeyError, TypeError, AttributeError) as error:
+            raise Unreadable(type(error).__name__) from None
+        raise Unreadable("not a request we store")
 
     async def _command(self, body: dict[str, Any]) -> Event:
         typed = parse_command(body.get("text", ""))
@@ -95,12 +142,6 @@ class Inbound:
             people = ()
         return ChannelCommand(channel_id, channel_name, actor, typed.name, typed.args, people,
                               whole_channel)
-
-    # --- buttons and checkboxes -------------------------------------------------------
-    async def on_action(self, ack: Any, body: dict[str, Any]) -> None:
-        await ack()
-        trigger = body.get("trigger_id")
-        await self._hand_off(self._presses(body), lambda n: f"action:{trigger}:{n}")
 
     async def _presses(self, body: dict[str, Any]) -> list[Event]:
         user = body.get("user") or {}
@@ -119,35 +160,12 @@ class Inbound:
                     presses.append(ButtonPress(actor, payload, origin))
         return presses
 
-    # --- events -----------------------------------------------------------------------
-    async def on_message(self, body: dict[str, Any], event: dict[str, Any]) -> None:
-        """A DM to the bot (`message.im`): an answer. Edits, bots and channels ignored."""
-        if (event.get("channel_type") != "im" or event.get("subtype")
-                or event.get("bot_id") or not event.get("user")):
-            return
-        event_id = body.get("event_id")
-        await self._hand_off(self._text(event), lambda n: event_id)
-
     async def _text(self, event: dict[str, Any]) -> Event:
         actor = await self.directory.person(event["user"])
         text = event.get("text") or ""
         names = {user_id: (await self.directory.profile(user_id)).name
                  for user_id in set(BARE_MENTION.findall(text))}
         return PrivateText(actor, to_plain_text(text, names))
-
-    async def on_home_opened(self, event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home" or not event.get("user"):
-            return
-        task = asyncio.current_task()
-        if task is not None:
-            self._inflight.add(task)
-        try:
-            await self._publish_home(event["user"])
-        except Exception:
-            log.exception("publishing the App Home failed")
-        finally:
-            if task is not None:
-                self._inflight.discard(task)
 
 
 def _payloads(action: dict[str, Any], shown: list[dict[str, Any]]) -> list[str]:

@@ -1,25 +1,25 @@
-"""The Telegram adapter: python-telegram-bot's `Application`, run inside our event loop.
+"""The Telegram adapter: python-telegram-bot's `Bot`, run inside our event loop.
 
-Inbound, one handler sees every update, answers a callback query at once (so the
-client's spinner stops), translates the update (`events.to_event`) and hands it to the
-runtime with the update_id as event id — the database makes a repeated update harmless.
-No ConversationHandler, no user_data: the interview state lives in the database.
+Inbound, every update is stored in the inbox (its JSON, keyed by the update_id) before
+Telegram hears we have it: by long polling (`polling.Poller`, which confirms a batch only
+after storing it) or — with a webhook URL — at `POST /telegram/webhook` on the shared
+HTTP listener (200 only after storing). A button press's callback query is answered at
+once, so the client's spinner stops. When the inbox decides an update, `translate`
+turns it into a core event (`events.to_event`). No ConversationHandler, no user_data:
+the interview state lives in the database.
 
 Outbound, neutral messages are rendered to HTML (`render`), split to fit, and sent
 through PTB's `AIORateLimiter` (about 30 messages a second overall, 20 a minute per
 group, retrying a 429 it is told about). What still fails becomes a `DeliveryError`
 (`errors.delivery_error`) for the runtime's outbox to retry or give up on.
-
-Updates come by long polling, or — with a webhook URL — at `POST /telegram/webhook` on
-the shared HTTP listener. Lifecycle as PTB's own: initialize → start → (polling), and
-the reverse at stop; never `run_polling()`, which would own the event loop.
 """
 
 from __future__ import annotations
 
-import datetime as dtm
+import asyncio
 import html
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from telegram import (
@@ -31,13 +31,15 @@ from telegram import (
 )
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.ext import AIORateLimiter, ExtBot
+from telegram.request import HTTPXRequest
 
-from bot.adapter import ChatAdapter, DeliveryError, Progress, deliver_parts
+from bot.adapter import ChatAdapter, DeliveryError, Progress, Unreadable, deliver_parts
 from bot.http import HttpListener
 from bot.telegram import commands, webhook
 from bot.telegram.errors import delivery_error, is_harmless
 from bot.telegram.events import parse_origin, to_event
+from bot.telegram.polling import Poller
 from bot.telegram.render import (
     CAPTION_LIMIT,
     Keyboard,
@@ -45,7 +47,9 @@ from bot.telegram.render import (
     TelegramMessage,
     render,
 )
+from conversations.events import Event
 from conversations.messages import Message
+from storage.inbox import RAW, Received
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -57,6 +61,7 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 POLL_TIMEOUT = 10.0  # seconds a getUpdates long poll waits for news
 RATE_LIMIT_RETRIES = 2  # 429s the rate limiter absorbs itself before the outbox retries
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+CONNECTIONS = 256  # as PTB's ApplicationBuilder: deliveries to many chats at once
 
 log = logging.getLogger(__name__)
 
@@ -96,20 +101,18 @@ class TelegramAdapter(ChatAdapter):
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret or webhook.derived_secret(token)
         self.poll_timeout = poll_timeout
-        builder = (
-            Application.builder()
-            .token(token)
-            .base_url(api_url)
-            .base_file_url(file_url(api_url))
-            .rate_limiter(AIORateLimiter(max_retries=rate_limit_retries))
+        self.bot = ExtBot(
+            token,
+            base_url=api_url,
+            base_file_url=file_url(api_url),
+            request=HTTPXRequest(connection_pool_size=CONNECTIONS),
+            get_updates_request=HTTPXRequest(),
+            rate_limiter=AIORateLimiter(max_retries=rate_limit_retries),
         )
-        if webhook_url:
-            builder = builder.updater(None)
-        self.application = builder.build()
-        self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.application.add_error_handler(self._on_error)
         self.runtime: Runtime | None = None
         self.bot_username: str | None = None
+        self._poller: Poller | None = None
+        self._answering: set[asyncio.Task[Any]] = set()
         self._running = False
         if webhook_url:
             if listener is None:
@@ -117,31 +120,24 @@ class TelegramAdapter(ChatAdapter):
             listener.add_route("POST", webhook.PATH,
                                webhook.handler(self.webhook_secret, self._accept_webhook))
 
-    @property
-    def bot(self) -> Any:
-        return self.application.bot
-
     # --- lifecycle --------------------------------------------------------------------
     async def start(self, runtime: Runtime) -> None:
         if self._running:
             return
         self.runtime = runtime
-        app = self.application
-        await app.initialize()  # getMe: checks the token, tells us our username
-        self.bot_username = app.bot.username
+        await self.bot.initialize()  # getMe: checks the token, tells us our username
+        self.bot_username = self.bot.username
         try:
-            await commands.register(app.bot)
+            await commands.register(self.bot)
         except TelegramError as error:  # the menu is a convenience; run without it
             log.warning("could not set the Telegram command menu: %s", error)
         if self.webhook_url:
-            await app.bot.set_webhook(self.webhook_url, secret_token=self.webhook_secret,
-                                      allowed_updates=ALLOWED_UPDATES)
-        await app.start()
-        if not self.webhook_url and app.updater is not None:
-            await app.updater.start_polling(
-                timeout=dtm.timedelta(seconds=self.poll_timeout),
-                allowed_updates=ALLOWED_UPDATES,
-            )
+            await self.bot.set_webhook(self.webhook_url, secret_token=self.webhook_secret,
+                                       allowed_updates=ALLOWED_UPDATES)
+        else:
+            self._poller = Poller(self.bot, self._store, timeout=self.poll_timeout,
+                                  allowed_updates=ALLOWED_UPDATES)
+            await self._poller.start()
         self._running = True
         log.info("telegram: @%s running (%s)", self.bot_username,
                  "webhook" if self.webhook_url else "long polling")
@@ -150,43 +146,64 @@ class TelegramAdapter(ChatAdapter):
         if not self._running:
             return
         self._running = False
-        app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
+        if self._poller is not None:
+            await self._poller.stop()
+            self._poller = None
+        while self._answering:
+            await asyncio.gather(*list(self._answering), return_exceptions=True)
+        await self.bot.shutdown()
         self.runtime = None
 
     # --- inbound ----------------------------------------------------------------------
-    async def _accept_webhook(self, data: dict[str, Any]) -> bool:
-        if not self._running:
-            return False
-        try:
-            update = Update.de_json(data, self.application.bot)
-        except Exception:  # not an update we understand: retrying it would not help
-            log.exception("telegram webhook: cannot read update %s", data.get("update_id"))
-            return True
-        await self.application.update_queue.put(update)
-        return True
+    async def _store(self, updates: Sequence[Update]) -> None:
+        """Store a batch in one transaction (raises when that fails), then answer its
+        button presses."""
+        if self.runtime is None:
+            raise RuntimeError("not running")
+        await self.runtime.inbox.receive_all([self._received(u.to_dict()) for u in updates])
+        for update in updates:
+            if update.callback_query is not None:
+                self._answer(update.callback_query.id)
 
-    async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        query = update.callback_query
-        if query is not None:
+    def _received(self, data: dict[str, Any]) -> Received:
+        """The update as the inbox keeps it; who and where (ids) keep its order."""
+        query = data.get("callback_query") or {}
+        message = data.get("message") or query.get("message") or {}
+        sender = (query or message).get("from") or {}
+        chat = (message.get("chat") or {}).get("id")
+        return Received(PLATFORM, f"{self.bot.id}:{data['update_id']}", RAW, data,
+                        str(sender["id"]) if "id" in sender else None,
+                        str(chat) if chat is not None else None)
+
+    def _answer(self, query_id: str) -> None:
+        """Stop the client's spinner, in the background (a failure changes nothing)."""
+        async def answer() -> None:
             try:
-                await query.answer()
+                await self.bot.answer_callback_query(query_id)
             except TelegramError as error:  # too old, or answered before: go on
                 log.info("callback query not answered: %s", error)
-        event = to_event(update, self.bot_username)
-        if event is None or self.runtime is None:
-            return
-        await self.runtime.handle(PLATFORM, event,
-                                  event_id=f"{self.application.bot.id}:{update.update_id}")
 
-    @staticmethod
-    async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("telegram update %s failed", getattr(update, "update_id", "?"),
-                  exc_info=context.error)
+        task = asyncio.create_task(answer())
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    async def _accept_webhook(self, data: dict[str, Any]) -> bool:
+        """False while not running; raises when the update could not be stored."""
+        if not self._running or self.runtime is None:
+            return False
+        await self.runtime.receive(self._received(data))
+        query = data.get("callback_query")
+        if isinstance(query, dict) and query.get("id"):
+            self._answer(str(query["id"]))
+        return True
+
+    async def translate(self, payload: dict[str, Any]) -> list[Event]:
+        try:
+            update = Update.de_json(payload, self.bot)
+        except Exception as error:  # not an update we can read: retrying will not help
+            raise Unreadable(type(error).__name__) from None
+        event = to_event(update, self.bot_username) if update is not None else None
+        return [event] if event is not None else []
 
     # --- outbound ---------------------------------------------------------------------
     def _render(self, message: Message) -> list[TelegramMessage]:

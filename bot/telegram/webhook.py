@@ -2,8 +2,9 @@
 
 Telegram sends every update with the secret given to `setWebhook` in the
 `X-Telegram-Bot-Api-Secret-Token` header; anything else is refused (403) before it is
-read. A good update is handed to the Application's queue and acknowledged at once;
-duplicates (Telegram retries) are recognised by the runtime from the update_id.
+read. A good update is stored in the inbox and only then answered 200; when storing
+fails the answer is 500 and Telegram sends the update again. Duplicates (Telegram
+retries) are recognised by the inbox from the update_id.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def handler(secret: str, accept: Callable[[dict[str, Any]], Awaitable[bool]]
             ) -> Callable[[web.Request], Awaitable[web.Response]]:
     """An aiohttp handler that checks the secret and passes the JSON to `accept`.
 
-    `accept` returns False while the bot is not running (503: Telegram tries again).
+    `accept` returns False while the bot is not running (503) and raises when the update
+    could not be stored (500): either way Telegram tries again.
     """
 
     async def handle(request: web.Request) -> web.Response:
@@ -46,7 +48,13 @@ def handler(secret: str, accept: Callable[[dict[str, Any]], Awaitable[bool]]
             return web.Response(status=400, text="not JSON")
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return web.Response(status=400, text="not an update")
-        if not await accept(data):
+        try:
+            accepted = await accept(data)
+        except Exception as error:  # the type only: an error may quote what was typed
+            log.error("telegram update %s not stored (%s): Telegram will send it again",
+                      data["update_id"], type(error).__name__)
+            return web.Response(status=500, text="not stored")
+        if not accepted:
             return web.Response(status=503, text="not running")
         return web.Response(text="ok")
 

@@ -191,6 +191,7 @@ class FakeTelegram:
         self._queries: set[str] = set()
         self._updates: list[dict[str, Any]] = []
         self._fetched = 0  # the highest update_id getUpdates has handed out
+        self.handed_out: dict[int, int] = {}  # update_id → how often getUpdates returned it
         self._new_update = asyncio.Event()
         self._failures: dict[str, list[_Failure]] = {}
         self._ids = itertools.count(1)
@@ -301,6 +302,15 @@ class FakeTelegram:
     def unfetched(self) -> int:
         """Injected updates that no getUpdates has handed out yet."""
         return sum(1 for u in self._updates if u["update_id"] > self._fetched)
+
+    @property
+    def unconfirmed(self) -> int:
+        """Updates Telegram still keeps: no getUpdates offset has confirmed them yet."""
+        return len(self._updates)
+
+    def offsets(self) -> list[int]:
+        """The offset of every getUpdates call so far (0: none given)."""
+        return [int(float(c.params.get("offset") or 0)) for c in self.calls_of("getUpdates")]
 
     async def send_update(self, update: dict[str, Any]) -> int | None:
         """Deliver one update: to the webhook when one is set (returns the HTTP status),
@@ -574,6 +584,8 @@ class FakeTelegram:
         batch = self._updates[:limit]
         if batch:
             self._fetched = max(self._fetched, max(u["update_id"] for u in batch))
+        for update in batch:
+            self.handed_out[update["update_id"]] = self.handed_out.get(update["update_id"], 0) + 1
         return batch
 
     async def _api_setMyCommands(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:

@@ -69,7 +69,7 @@ class Workspace:
 
     def _pending(self) -> int:
         with UnitOfWork(self.runtime.engine) as uow:
-            return uow.outbox.pending()
+            return uow.inbox.pending() + uow.outbox.pending()
 
     async def settle(self) -> None:
         """Wait until everything Slack sent us has been handled and delivered."""

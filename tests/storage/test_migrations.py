@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,10 +15,12 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from storage.database import alembic_config, create_engine_for, migrate
+from storage.inbox import RAW, Received
 from storage.schema import Base
+from storage.unit_of_work import UnitOfWork
 
-TABLES = {"partnerships", "members", "rounds", "interviews", "processed_events", "outbox",
-          "agreements", "agreement_receivers"}
+TABLES = {"partnerships", "members", "rounds", "interviews", "inbox", "outbox", "agreements",
+          "agreement_receivers"}
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -49,14 +52,14 @@ def test_migrate_twice_is_harmless(engine: Engine, database_url: str) -> None:
     with engine.begin() as connection:
         connection.execute(
             sa.text(
-                "INSERT INTO processed_events (platform, event_id, processed_at) "
-                "VALUES ('slack', 'E1', '2025-01-01 00:00:00')"
+                "INSERT INTO inbox (platform, event_id, kind, received_at, attempts) "
+                "VALUES ('slack', 'E1', 'raw', '2025-01-01 00:00:00', 0)"
             )
         )
     migrate(engine)
     migrate(database_url)  # also by URL
     with engine.connect() as connection:
-        assert connection.scalar(sa.text("SELECT count(*) FROM processed_events")) == 1
+        assert connection.scalar(sa.text("SELECT count(*) FROM inbox")) == 1
         assert connection.scalar(sa.text("SELECT count(*) FROM alembic_version")) == 1
 
 
@@ -134,5 +137,25 @@ def test_existing_rounds_get_their_ordinal_per_kind(database_url: str) -> None:
         with engine.connect() as connection:
             rows = connection.execute(sa.text("SELECT number, ordinal FROM rounds ORDER BY number"))
             assert [tuple(r) for r in rows] == [(1, 1), (2, 1), (3, 2)]
+    finally:
+        engine.dispose()
+
+
+def test_events_handled_before_the_inbox_stay_duplicates(database_url: str) -> None:
+    """Upgrading to the inbox keeps the ids of events handled before: a late repeat of
+    one of them is still recognised (and nothing is left to decide)."""
+    engine = create_engine_for(database_url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0010")
+            connection.execute(sa.text(
+                "INSERT INTO processed_events (platform, event_id, processed_at) "
+                "VALUES ('slack', 'Ev1', '2025-01-01 00:00:00')"))
+        migrate(engine)
+        assert "processed_events" not in sa.inspect(engine).get_table_names()
+        with UnitOfWork(engine) as uow:
+            repeat = Received("slack", "Ev1", RAW, {"text": "again"})
+            assert uow.inbox.add(repeat, datetime.now(UTC)) is None
+            assert uow.inbox.pending() == 0
     finally:
         engine.dispose()

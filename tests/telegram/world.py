@@ -77,12 +77,10 @@ class World:
 
     def _pending(self) -> int:
         with UnitOfWork(self.runtime.engine) as uow:
-            return uow.outbox.pending()
+            return uow.inbox.pending() + uow.outbox.pending()
 
     def _busy(self) -> bool:
-        app = self.adapter.application
-        return (self.fake.unfetched > 0 or not app.update_queue.empty()
-                or app.update_processor.current_concurrent_updates > 0)
+        return self.fake.unconfirmed > 0 if self.fake.webhook is None else False
 
     async def settle(self) -> None:
         """Wait until every update was handled and everything due was delivered."""

@@ -1,0 +1,185 @@
+"""The inbox worker: decides what the adapters stored, in arrival order, exactly once.
+
+Adapters store every platform event in the inbox (`storage.inbox`) before telling the
+platform they have it, then wake this worker. It also looks on its own every
+`poll_interval`, so that rows a crashed process left behind are decided after the
+restart. Each row is claimed with a lease, translated into core events (for a raw
+payload by its adapter, which may call the platform, e.g. Slack's directory) and decided
+in one transaction that also marks it decided (`bot.decide`).
+
+A failure retries the row later with a growing wait; after `max_attempts`, or at once
+when the row cannot be read, it is set aside with a log line naming only its number and
+the exception's type (never the text), and holds up nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+
+from bot.adapter import Unreadable
+from bot.tasks import cancel_and_wait, sleep_until_woken
+from conversations.events import Event
+from storage.inbox import InboxItem, InboxState, Received
+from storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 15.0  # a dead process's claims are taken over after at most this
+POLL_INTERVAL = 1.0
+MAX_ATTEMPTS = 8  # waits of 1, 2, 4 … 60 s: about four minutes in all
+BATCH = 20
+
+Translate = Callable[[InboxItem], Awaitable[Sequence[Event]]]
+Decide = Callable[[str, Sequence[Event], int], Awaitable[bool]]
+
+
+def wall_clock() -> datetime:
+    """The inbox's own time (leases, retries): real time, whatever the core's clock says."""
+    return datetime.now(UTC)
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next try after `attempts` failed ones (1 ≤ attempts)."""
+    return min(2.0 ** (attempts - 1), 60.0)
+
+
+class InboxWorker:
+    """Stores events (`receive`) and decides them in the background (`start`/`stop`)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        translate: Translate,
+        decide: Decide,
+        platforms: Callable[[], Collection[str]],
+        decided: Callable[[], None],
+        *,
+        poll_interval: float = POLL_INTERVAL,
+        lease_seconds: float = LEASE_SECONDS,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> None:
+        self.engine = engine
+        self._translate = translate
+        self._decide = decide
+        self._platforms = platforms
+        self._decided = decided
+        self.poll_interval = poll_interval
+        self.lease_seconds = lease_seconds
+        self.max_attempts = max_attempts
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task | None = None
+
+    # --- storing ----------------------------------------------------------------------
+    async def receive(self, received: Received) -> int | None:
+        """Store one event in its own short transaction and wake the worker; the row id,
+        or None when the platform sent this event id before. Raises when it could not be
+        stored: then the platform must not be told we have it."""
+        [row] = await self.receive_all([received])
+        return row
+
+    async def receive_all(self, batch: Sequence[Received]) -> list[int | None]:
+        """Store a batch (a Telegram getUpdates answer) in one transaction."""
+        rows = await asyncio.to_thread(self._store, batch)
+        self._wake.set()
+        return rows
+
+    def _store(self, batch: Sequence[Received]) -> list[int | None]:
+        now = wall_clock()
+        with UnitOfWork(self.engine) as uow:
+            rows = [uow.inbox.add(received, now) for received in batch]
+            uow.commit()
+        return rows
+
+    # --- lifecycle --------------------------------------------------------------------
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        await cancel_and_wait(task)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.work()
+            except Exception:  # the database may be away for a moment: look again later
+                log.exception("inbox pass failed")
+            await sleep_until_woken(self._wake, self.poll_interval)
+
+    # --- deciding ---------------------------------------------------------------------
+    async def work(self) -> int:
+        """Decide what is due now until nothing is; returns how many rows were decided."""
+        decided = 0
+        async with self._lock:
+            while items := await asyncio.to_thread(self._claim):
+                for item in items:
+                    decided += await self._process(item)
+        return decided
+
+    def _claim(self) -> list[InboxItem]:
+        with UnitOfWork(self.engine) as uow:
+            items = uow.inbox.claim(wall_clock(), BATCH, self.lease_seconds,
+                                    tuple(self._platforms()))
+            uow.commit()
+        return items
+
+    async def _process(self, item: InboxItem) -> bool:
+        """Decide one row; True when this process decided it."""
+        try:
+            if item.payload is None:
+                raise Unreadable("no payload")
+            events = await self._translate(item)
+            fresh = await self._decide(item.platform, events, item.id)
+        except Unreadable as error:
+            await asyncio.to_thread(self._set_aside, item, error)
+            return False
+        except Exception as error:  # a bug, or the platform or database away: try again
+            await asyncio.to_thread(self._failed, item, error)
+            return False
+        if fresh:
+            self._decided()
+        return fresh
+
+    def _failed(self, item: InboxItem, error: Exception) -> None:
+        if item.attempts + 1 >= self.max_attempts:
+            self._set_aside(item, error)
+            return
+        # Only the type: an exception's text may quote what a partner typed.
+        log.warning("inbox row %s failed (%s): trying again", item.id, type(error).__name__)
+        log.debug("inbox failure detail", exc_info=error)
+        with UnitOfWork(self.engine) as uow:
+            uow.inbox.retry_later(item.id, wall_clock(), backoff(item.attempts + 1),
+                                  type(error).__name__)
+            uow.commit()
+
+    def _set_aside(self, item: InboxItem, error: Exception) -> None:
+        # Unreadable's text is a type name or a fixed phrase, never what was typed.
+        reason = (f"cannot be read: {error}" if isinstance(error, Unreadable)
+                  else f"failed {item.attempts + 1} times: {type(error).__name__}")
+        log.warning("inbox row %s set aside (%s)", item.id, reason)
+        with UnitOfWork(self.engine) as uow:
+            uow.inbox.set_aside(item.id, wall_clock(), reason)
+            uow.commit()
+
+    # --- waiting ----------------------------------------------------------------------
+    async def settled(self, inbox_id: int) -> InboxState:
+        """Decide now and wait until row `inbox_id` was decided or set aside, or has
+        failed once (it is retried in the background): for a caller in this process
+        that wants to see the outcome, like the terminal session."""
+        while True:
+            await self.work()
+            state = await asyncio.to_thread(self._state, inbox_id)
+            if state.done or state.attempts > 0:
+                return state
+            await asyncio.sleep(0.02)  # another process has it, or an earlier row waits
+
+    def _state(self, inbox_id: int) -> InboxState:
+        with UnitOfWork(self.engine) as uow:
+            return uow.inbox.state(inbox_id)

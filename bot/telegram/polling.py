@@ -1,0 +1,82 @@
+"""Long polling that confirms a batch of updates only once it is stored.
+
+Telegram forgets the updates before the `offset` of a `getUpdates` call: that call is
+the confirmation. python-telegram-bot's `Updater` confirms a batch as soon as it has
+queued it in memory; this loop asks for the next offset only after `store` returned, so
+a crash at any moment leaves every unstored update with Telegram, which hands it out
+again. Errors are handled as PTB's own network loop does: a timeout polls again at
+once, a flood wait waits what Telegram asked for, other errors (a conflict with another
+process polling the same bot, the network) wait 1 s, growing to 30 s; a bad token stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from telegram import Bot, Update
+from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
+
+from bot.tasks import cancel_and_wait
+from bot.telegram.errors import retry_seconds
+
+log = logging.getLogger(__name__)
+
+Store = Callable[[Sequence[Update]], Awaitable[None]]
+LONGEST_WAIT = 30.0
+
+
+def next_wait(previous: float) -> float:
+    """The wait after an error, given the previous one (0: there was none)."""
+    return 1.0 if previous == 0 else min(LONGEST_WAIT, 1.5 * previous)
+
+
+class Poller:
+    def __init__(self, bot: Bot, store: Store, *, timeout: float,
+                 allowed_updates: Sequence[str]) -> None:
+        self.bot = bot
+        self.store = store
+        self.timeout = timeout
+        self.allowed_updates = list(allowed_updates)
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        # A webhook and polling exclude each other: polling removes it (as PTB does).
+        await self.bot.delete_webhook()
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        """Stop polling; a batch not yet stored was never confirmed: Telegram keeps it."""
+        task, self._task = self._task, None
+        await cancel_and_wait(task)
+
+    async def _run(self) -> None:
+        offset: int | None = None  # None: Telegram starts at its oldest unconfirmed update
+        wait = 0.0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset, timeout=dtm.timedelta(seconds=self.timeout),
+                    allowed_updates=self.allowed_updates)
+                if updates:
+                    await self.store(updates)
+                    offset = updates[-1].update_id + 1  # confirmed by the next call
+                wait = 0.0
+                continue
+            except RetryAfter as error:
+                wait = 0.5 + retry_seconds(error)
+            except TimedOut:
+                wait = 0.0
+            except InvalidToken:
+                log.error("telegram: the bot token was refused; polling stopped")
+                raise
+            except TelegramError as error:
+                log.warning("telegram: getUpdates failed: %s", error.message)
+                wait = next_wait(wait)
+            except Exception as error:  # storing failed: ask again for the same batch
+                log.error("telegram: updates not stored (%s); they stay with Telegram",
+                          type(error).__name__)
+                wait = next_wait(wait)
+            await asyncio.sleep(wait)

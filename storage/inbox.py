@@ -1,0 +1,145 @@
+"""The inbox: platform events stored before the platform is told we have them.
+
+`add` is one short insert (a duplicate of an event id is a no-op, not an error);
+`claim` hands out what is due, oldest first, at most one row per actor and per chat at a
+time so that each person's and each chat's events are decided in the order they came;
+`mark_decided` runs in the transaction of the decision itself, so that an event is
+decided exactly once, and clears the payload (it holds what a partner typed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from storage.schema import InboxRow
+
+EVENT = "event"  # a core event, as `storage.serialization.event_to_json` writes it
+RAW = "raw"  # the platform's own payload, translated by its adapter when decided
+
+_pending = InboxRow.next_attempt_at.is_not(None)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One event as it arrived: `actor` and `chat` (ids, never text) keep its order."""
+
+    platform: str
+    event_id: str | None
+    kind: str
+    payload: dict[str, Any]
+    actor: str | None = None
+    chat: str | None = None
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """A claimed row; `payload` is None when the row cannot be read."""
+
+    id: int
+    platform: str
+    kind: str
+    payload: dict[str, Any] | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class InboxState:
+    done: bool  # decided or set aside
+    attempts: int
+
+
+class InboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, received: Received, now: datetime) -> int | None:
+        """Store the event, due at once; its row id, or None for a duplicate event id."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = (
+            insert(InboxRow.__table__)
+            .values(platform=received.platform, event_id=received.event_id,
+                    kind=received.kind, actor=received.actor, chat=received.chat,
+                    payload=received.payload, received_at=now, attempts=0,
+                    next_attempt_at=now)
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(InboxRow.__table__.c.id)
+        )
+        return self.session.execute(stmt).scalar_one_or_none()
+
+    def claim(self, now: datetime, limit: int, lease_seconds: float,
+              platforms: Collection[str] | None = None) -> list[InboxItem]:
+        """Undecided rows due at `now`, oldest first, leased for `lease_seconds`.
+
+        A row waits while an earlier undecided row has the same actor or chat (also one
+        being decided by another process, or waiting for a retry). On PostgreSQL the rows
+        are locked ``FOR UPDATE SKIP LOCKED``, so two claims never return the same row;
+        the lease keeps it from others until it runs out (a process that died).
+        """
+        earlier = aliased(InboxRow)
+        same_actor = (InboxRow.actor.is_not(None)) & (earlier.actor == InboxRow.actor)
+        same_chat = (InboxRow.chat.is_not(None)) & (earlier.chat == InboxRow.chat)
+        blocked = (
+            sa.select(earlier.id)
+            .where(earlier.platform == InboxRow.platform, earlier.id < InboxRow.id,
+                   earlier.next_attempt_at.is_not(None), same_actor | same_chat)
+            .exists()
+        )
+        stmt = (
+            sa.select(InboxRow.id, InboxRow.platform, InboxRow.kind, InboxRow.payload,
+                      InboxRow.attempts)
+            .where(InboxRow.next_attempt_at <= now, ~blocked)
+            .where(sa.true() if platforms is None else InboxRow.platform.in_(list(platforms)))
+            .order_by(InboxRow.id)
+            .limit(limit)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        rows = self.session.execute(stmt).all()
+        if rows:
+            self._update(InboxRow.id.in_([r.id for r in rows]),
+                         next_attempt_at=now + timedelta(seconds=lease_seconds))
+        return [InboxItem(r.id, r.platform, r.kind, r.payload if isinstance(r.payload, dict)
+                          else None, r.attempts) for r in rows]
+
+    def mark_decided(self, inbox_id: int, now: datetime) -> bool:
+        """Decided, payload cleared: call this first in the decision's own transaction.
+        False when it was decided (or set aside) already: then decide nothing."""
+        return self._update(InboxRow.id == inbox_id, decided_at=now, payload=sa.null(),
+                            next_attempt_at=None, error=None) == 1
+
+    def retry_later(self, inbox_id: int, now: datetime, delay_seconds: float,
+                    error: str) -> None:
+        """Count a failed attempt; due again after `delay_seconds`."""
+        self._update(InboxRow.id == inbox_id, attempts=InboxRow.attempts + 1,
+                     next_attempt_at=now + timedelta(seconds=delay_seconds), error=error[:200])
+
+    def set_aside(self, inbox_id: int, now: datetime, error: str) -> None:
+        """Give up on the row for good: it holds up nothing, and its payload is cleared."""
+        self._update(InboxRow.id == inbox_id, attempts=InboxRow.attempts + 1, payload=sa.null(),
+                     next_attempt_at=None, set_aside_at=now, error=error[:200])
+
+    def state(self, inbox_id: int) -> InboxState:
+        row = self.session.execute(
+            sa.select(InboxRow.next_attempt_at, InboxRow.attempts).where(InboxRow.id == inbox_id)
+        ).one()
+        return InboxState(row.next_attempt_at is None, row.attempts)
+
+    def pending(self) -> int:
+        """How many rows are neither decided nor set aside."""
+        return self.session.scalar(
+            sa.select(sa.func.count()).select_from(InboxRow).where(_pending)) or 0
+
+    def _update(self, where: sa.ColumnElement[bool], **values: object) -> int:
+        result = self.session.execute(
+            sa.update(InboxRow).where(where, _pending).values(**values),
+            execution_options={"synchronize_session": False},
+        )
+        return result.rowcount  # type: ignore[attr-defined]
