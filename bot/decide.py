@@ -106,8 +106,7 @@ def _dispatch(
             handler = private_text if isinstance(event, PrivateText) else private_command
             return handler(loaded, event, ctx), None
         case ButtonPress():
-            press = payloads.decode(event.payload)
-            pid = press.partnership_id if press else None
+            pid = payloads.partnership_of(event.payload)
             table = _on_platform(uow.tables.by_id(pid) if pid is not None else None, platform)
             return button_press(table, event, ctx), _id(table)
         case Join():

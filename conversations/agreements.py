@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from conversations import payloads
 from conversations.context import Context
 from conversations.decision import Decision
-from conversations.effects import PostToChannel
+from conversations.effects import PostToChannel, SendPrivate
 from conversations.events import ChannelCommand
 from conversations.interview import MAX_TEXT
-from conversations.messages import Message
+from conversations.messages import Button, Message
 from conversations.model import Agreement, AgreementStatus, Table
 from conversations.replies import notice
 from conversations.texts import Texts
@@ -95,14 +96,35 @@ def agree(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision
 
 
 def propose(table: Table, t: Texts, ctx: Context, giver: str, receivers: tuple[str, ...],
-            text: str, proposer: str) -> Decision:
-    """A new agreement waiting for the giver's yes: the channel sees it."""
+            text: str, proposer: str, category: str | None = None) -> Decision:
+    """A new agreement waiting for the giver's yes: the channel sees it, the giver is asked
+    privately with a button (typing `confirm <n>` works as well)."""
     number = max((a.number for a in table.agreements), default=0) + 1
     agreement = Agreement(number, text, giver, proposer, AgreementStatus.PROPOSED, ctx.now,
-                          receivers=receivers)
+                          receivers=receivers, category=category)
     changed = table.with_agreement(agreement)
     view = view_of(changed, number)
-    return Decision(changed, (_post(changed, t, "agreement_proposed", a=view),))
+    return Decision(changed, (_post(changed, t, "agreement_proposed", a=view,
+                                    from_match=category is not None),
+                              ask_giver(changed, t, agreement)))
+
+
+def ask_giver(table: Table, t: Texts, agreement: Agreement) -> SendPrivate:
+    """The giver's private question, with the button that says yes to exactly this text."""
+    button = Button(t.label("button_confirm_agreement"),
+                    payloads.confirm(table.partnership.id or 0, agreement.number, agreement.text),
+                    primary=True)
+    sections = t.sections("agreement_ask_giver", a=view_of(table, agreement.number),
+                          partnership=table.partnership.name)
+    return SendPrivate(agreement.giver, Message(sections, ((button,),)))
+
+
+def confirmed(table: Table, t: Texts, agreement: Agreement, ctx: Context) -> Decision:
+    """The giver said yes: the channel hears that the agreement stands."""
+    changed = table.with_agreement(
+        replace(agreement, status=AgreementStatus.CONFIRMED, confirmed_at=ctx.now))
+    view = view_of(changed, agreement.number)
+    return Decision(changed, (_post(changed, t, "agreement_confirmed", a=view),))
 
 
 def _number(args: tuple[str, ...]) -> int | None:
@@ -121,10 +143,7 @@ def confirm(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisi
                       giver=giver.name if giver else "")
     if agreement.status is not AgreementStatus.PROPOSED:
         return notice(cmd, t, "agreement_not_open", number=number, status=str(agreement.status))
-    changed = table.with_agreement(
-        replace(agreement, status=AgreementStatus.CONFIRMED, confirmed_at=ctx.now))
-    view = view_of(changed, number)
-    return Decision(changed, (_post(changed, t, "agreement_confirmed", a=view),))
+    return confirmed(table, t, agreement, ctx)
 
 
 # `agreements edit|close`, also in Dutch (`afspraken wijzig|sluit`).
@@ -149,15 +168,15 @@ def agreements(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Dec
     if action == "close":
         changed = table.with_agreement(
             replace(agreement, status=AgreementStatus.CLOSED, closed_at=ctx.now))
-        key = "agreement_closed"
-    else:
-        text = _text(cmd, t, cmd.args[2:])
-        if isinstance(text, Decision):
-            return text
-        if not text:
-            return notice(cmd, t, "agree_usage")
-        changed = table.with_agreement(
-            replace(agreement, text=text, status=AgreementStatus.PROPOSED, confirmed_at=None))
-        key = "agreement_edited"
-    view = view_of(changed, number)
-    return Decision(changed, (_post(changed, t, key, a=view),))
+        return Decision(changed, (_post(changed, t, "agreement_closed",
+                                        a=view_of(changed, number)),))
+    text = _text(cmd, t, cmd.args[2:])
+    if isinstance(text, Decision):
+        return text
+    if not text:
+        return notice(cmd, t, "agree_usage")
+    # What the giver said yes to has changed: they are asked again.
+    edited = replace(agreement, text=text, status=AgreementStatus.PROPOSED, confirmed_at=None)
+    changed = table.with_agreement(edited)
+    return Decision(changed, (_post(changed, t, "agreement_edited", a=view_of(changed, number)),
+                              ask_giver(changed, t, edited)))

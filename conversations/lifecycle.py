@@ -23,6 +23,7 @@ from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import Effect, Notice, PostToChannel, SendPrivate
 from conversations.events import ChannelCommand, Person
+from conversations.helping import helping_message
 from conversations.interview import MAX_TEXT
 from conversations.messages import Button, Message
 from conversations.model import (
@@ -240,7 +241,9 @@ def _reveal(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decisi
     posted = reveal_message(t, table.partnership.name, result)
     changed = table.with_round(replace(rnd, status=RoundStatus.REVEALED, closed_at=ctx.now,
                                        posted=posted))
-    return Decision(changed, (_post(changed, posted),))
+    helping = helping_message(changed, rnd, result, t)
+    return Decision(changed, (_post(changed, posted),
+                              *((_post(changed, helping),) if helping else ())))
 
 
 def _cancel(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:

@@ -190,6 +190,7 @@ class Agreement:
     confirmed_at: datetime | None = None
     closed_at: datetime | None = None
     receivers: tuple[str, ...] = ()  # user ids
+    category: str | None = None  # proposed from the reveal's match of this category
 
     def concerns(self, user_id: str) -> bool:
         return user_id == self.giver or user_id in self.receivers

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from conversations import payloads
+from conversations.agreement_buttons import agreement_press
 from conversations.checkin import CheckinPrompter, after_seal
 from conversations.command_names import canonical
 from conversations.context import Context
@@ -25,6 +26,7 @@ from conversations.model import (
     Table,
 )
 from conversations.prompts import Prompter
+from conversations.replies import say
 from conversations.status import status_rows
 from conversations.steps import Flow
 from conversations.texts import Texts
@@ -32,10 +34,6 @@ from conversations.texts import Texts
 
 def _texts(table: Table | None, ctx: Context) -> Texts:
     return Texts.of(table.partnership) if table else Texts(ctx.default_language, ctx.platform)
-
-
-def _say(user_id: str, t: Texts, key: str, **values: object) -> Decision:
-    return Decision(None, (SendPrivate(user_id, Message(t.sections(key, **values))),))
 
 
 def _open_interviews(table: Table, user_id: str) -> list[tuple[Round, Interview]]:
@@ -104,10 +102,10 @@ def _reachable(table: Table, user_id: str) -> Table:
 def private_text(tables: list[Table], ev: PrivateText, ctx: Context) -> Decision:
     table = pick(tables, ev.actor.user_id)
     if table is None:
-        return _say(ev.actor.user_id, _texts(None, ctx), "not_in_partnership")
+        return say(ev.actor.user_id, _texts(None, ctx), "not_in_partnership")
     active = _active(table, ev.actor.user_id)
     if active is None:
-        return _say(ev.actor.user_id, Texts.of(table.partnership), "no_open_interview",
+        return say(ev.actor.user_id, Texts.of(table.partnership), "no_open_interview",
                     partnership=table.partnership.name)
     rnd, interview = active
     label = _prompter(table, rnd, table.member(ev.actor.user_id)).typed_button(
@@ -117,21 +115,23 @@ def private_text(tables: list[Table], ev: PrivateText, ctx: Context) -> Decision
 
 
 def button_press(table: Table | None, ev: ButtonPress, ctx: Context) -> Decision:
-    """A press on an interview button (a join button arrives as a `Join`)."""
+    """A press on an interview or agreement button (a join button arrives as a `Join`)."""
+    if table is not None and payloads.decode_agreement(ev.payload) is not None:
+        return agreement_press(_reachable(table, ev.actor.user_id), ev, ctx)
     press = payloads.decode(ev.payload)
     t = _texts(table, ctx)
     if table is None or press is None:
-        return _say(ev.actor.user_id, t, "stale_button_unknown")
+        return say(ev.actor.user_id, t, "stale_button_unknown")
     rnd = table.round_by_number(press.round_number)
     interview = table.interview(rnd, ev.actor.user_id) if rnd else None
     if rnd is None or interview is None:
-        return _say(ev.actor.user_id, t, "stale_button_round")
+        return say(ev.actor.user_id, t, "stale_button_round")
     if not table.member(ev.actor.user_id).is_partner:  # taken off the list since
-        return _say(ev.actor.user_id, t, "no_longer_partner", partnership=table.partnership.name)
+        return say(ev.actor.user_id, t, "no_longer_partner", partnership=table.partnership.name)
     if rnd.status is RoundStatus.REVEALED:
-        return _say(ev.actor.user_id, t, "frozen_after_reveal")
+        return say(ev.actor.user_id, t, "frozen_after_reveal")
     if rnd.status is RoundStatus.CANCELLED:
-        return _say(ev.actor.user_id, t, "round_was_cancelled")
+        return say(ev.actor.user_id, t, "round_was_cancelled")
     if press.step != interview.step:
         member = table.member(ev.actor.user_id)
         lead = t.sections("stale_button_step")
@@ -197,14 +197,14 @@ def join(table: Table | None, ev: Join, ctx: Context) -> Decision:
     """Someone followed an invitation: make them a partner and start their interview."""
     t = _texts(table, ctx)
     if table is None:
-        return _say(ev.actor.user_id, t, "invite_invalid")
+        return say(ev.actor.user_id, t, "invite_invalid")
     rnd = table.open_round()
     if rnd is None or rnd.token != ev.token:
-        return _say(ev.actor.user_id, t, "invite_closed", partnership=table.partnership.name)
+        return say(ev.actor.user_id, t, "invite_closed", partnership=table.partnership.name)
     known = table.member(ev.actor.user_id)
     if not ev.in_channel and (known is None or not known.is_partner):
         # A forwarded invitation alone does not make anyone a partner.
-        return _say(ev.actor.user_id, t, "join_ask_coordinator",
+        return say(ev.actor.user_id, t, "join_ask_coordinator",
                     partnership=table.partnership.name,
                     coordinators=[c.name for c in table.coordinators])
     member = known or Member(ev.actor.user_id, ev.actor.name)
@@ -230,17 +230,17 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
     if name == "start" and table is not None:
         return _start_again(table, user_id, t)
     if name in ("help", "start"):
-        return _say(user_id, t, "help_private", member=table is not None)
+        return say(user_id, t, "help_private", member=table is not None)
     if table is None:
-        return _say(user_id, t, "not_in_partnership")
+        return say(user_id, t, "not_in_partnership")
     if name in CHANNEL_COMMANDS:
-        return _say(user_id, t, "channel_only", command=ev.name.lower())
+        return say(user_id, t, "channel_only", command=ev.name.lower())
     if name == "status":
         return _own_status(tables, ev.actor)
     if name == "edit":
         active = _active(table, user_id)
         if active is None:
-            return _say(user_id, t, "no_open_interview", partnership=table.partnership.name)
+            return say(user_id, t, "no_open_interview", partnership=table.partnership.name)
         rnd, interview = active
         prompter = _prompter(table, rnd, table.member(user_id))
         changed = asked(table, interview, ctx.now)
@@ -250,7 +250,7 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
         return Decision(changed, (SendPrivate(user_id, prompter.question(interview, lead)),))
     if name == "forget":
         return _forget(tables, user_id, ev.args)
-    return _say(user_id, t, "unknown_private_command", command=ev.name)
+    return say(user_id, t, "unknown_private_command", command=ev.name)
 
 
 def _start_again(table: Table, user_id: str, t: Texts) -> Decision:
@@ -284,7 +284,7 @@ def _own_status(tables: list[Table], actor: Person) -> Decision:
             }
         )
     t = Texts.of(tables[0].partnership)
-    return _say(actor.user_id, t, "own_status", lines=lines)
+    return say(actor.user_id, t, "own_status", lines=lines)
 
 
 CONFIRM = frozenset({"yes", "ja"})
@@ -298,7 +298,7 @@ def _forget(tables: list[Table], user_id: str, args: tuple[str, ...]) -> Decisio
     """
     t = Texts.of(tables[0].partnership)
     if not args or args[0].lower() not in CONFIRM:
-        return _say(user_id, t, "forget_confirm",
+        return say(user_id, t, "forget_confirm",
                     partnerships=[table.partnership.name for table in tables])
     changed = [_forgotten(table, user_id) for table in tables]
     reply = SendPrivate(user_id, Message(t.sections("forgotten")))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conversations.decision import Decision
-from conversations.effects import Notice
+from conversations.effects import Notice, SendPrivate
 from conversations.events import ChannelCommand
 from conversations.messages import Message
 from conversations.texts import Texts
@@ -13,3 +13,8 @@ def notice(cmd: ChannelCommand, t: Texts, key: str, **values: object) -> Decisio
     """A text for the command's author only (ephemeral where the platform has it)."""
     message = Message(t.sections(key, **values))
     return Decision(None, (Notice(cmd.actor.user_id, cmd.channel_id, message),))
+
+
+def say(user_id: str, t: Texts, key: str, **values: object) -> Decision:
+    """A text in someone's private chat."""
+    return Decision(None, (SendPrivate(user_id, Message(t.sections(key, **values))),))

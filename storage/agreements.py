@@ -41,6 +41,7 @@ def load_agreements(session: Session, partnership_id: int) -> tuple[Agreement, .
             confirmed_at=row.confirmed_at,
             closed_at=row.closed_at,
             receivers=tuple(receivers[row.id]),
+            category=row.category,
         )
         for row, giver_id, proposer_id in rows
     )
@@ -75,6 +76,7 @@ def save_agreements(session: Session, partnership_id: int, agreements: tuple[Agr
         row.created_at = agreement.created_at
         row.confirmed_at = agreement.confirmed_at
         row.closed_at = agreement.closed_at
+        row.category = agreement.category
         if row.id is None:
             session.flush()  # a new agreement gets its id
         _save_receivers(session, row.id, stored[row.id],

@@ -218,6 +218,8 @@ class AgreementRow(Base):
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # The category of the reveal's match it was proposed from (None: in someone's words).
+    category: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class AgreementReceiverRow(Base):

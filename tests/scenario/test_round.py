@@ -33,7 +33,8 @@ async def test_a_complete_round_with_three_partners(local: Local):
     await answer_everything(s, "Chris", "School", gets=("Capacity",), gives=("Facilities",))
     assert "Everyone in Tafel has sealed" in ad.inbox("dewi")[-1].text
     await s.command("Dewi", "/reveal")
-    reveal = ad.channel("tafel")[-1].text
+    reveal = ad.channel("tafel")[-2].text
+    assert "Who can help whom" in ad.channel("tafel")[-1].text  # a short message of its own
     assert "3 of 3 partners took part" in reveal
     for expected in ("Municipality", "Anna's own interest", "Bram's board gets a memo",
                      "Knowledge: Anna wants it; Bram brings it",  # a match

@@ -73,6 +73,7 @@ def a_table(channel_id: str = "C1", platform: str = "slack") -> Table:
     agreements = (
         Agreement(1, "Maandelijks een kennissessie", giver="U2", proposer="U1",
                   status=AgreementStatus.CONFIRMED, created_at=T0,
-                  confirmed_at=T0 + timedelta(hours=3), receivers=("U1",)),
+                  confirmed_at=T0 + timedelta(hours=3), receivers=("U1",),
+                  category="knowledge"),
     )
     return Table(partnership, members, (rnd,), interviews, agreements)
