@@ -1,0 +1,71 @@
+"""What the benchmarks share: a database of their own, loopback without proxies, figures.
+
+Run the benchmarks from the repository root as modules (`python -m bench.<name>`): they
+reuse the fake Slack and Telegram servers of `tests/fakes`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from storage.database import create_engine_for
+
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                   "all_proxy")
+OWN_DATABASE_PREFIX = "optafel_bench_"
+
+
+def loopback_only() -> None:
+    """httpx and aiohttp honour proxy variables; the fakes are on 127.0.0.1. PTB_TIMEDELTA:
+    python-telegram-bot 22's new (non-deprecated) time behaviour, as the tests set it."""
+    for name in PROXY_VARIABLES:
+        os.environ.pop(name, None)
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def _on_server(url: str, sql: str) -> None:
+    admin = create_engine_for(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(sql)
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def own_database(server_url: str | None) -> Iterator[str]:
+    """The URL of an empty database for one measurement: a SQLite file in a temporary
+    folder, or — with a PostgreSQL `server_url` — a database of its own on that server,
+    created here and dropped afterwards. Nothing else on the server is touched."""
+    if server_url is None:
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{Path(folder) / 'bench.db'}"
+        return
+    name = f"{OWN_DATABASE_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
+    _on_server(server_url, f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0–100): with few values p99 is the largest."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def ratio(ours: float, floor: float) -> str:
+    return f"{ours / floor:,.2f}×" if floor > 0 else "n/a"
