@@ -7,8 +7,9 @@ In this process, without a chat platform: the runtime as `optafel run` builds it
 (`bot.bootstrap.build_runtime`: decisions, outbox, delivery and the check-in scheduler)
 with the local adapter. For each size (default 20 and 200 partners) it sets up a fresh
 partnership, opens an interest round and lets every partner start the interview. Then
-every partner, one after the other, types an answer (interview steps 2–4, one pass per
-step) and the runtime decides, stores and delivers the next question. It prints the
+every partner, one after the other, types an answer (interview steps 2 and 3 by default,
+one pass per step; `--steps 3` adds step 4) and the runtime stores, decides and delivers
+the next question. It prints the
 process CPU time (all threads) and the wall time per handled answer, and the ratio of the
 largest size to the smallest. A ratio near 1 means an answer costs the same in a small
 partnership as in a large one.
@@ -58,7 +59,7 @@ async def measure(database_url: str, partners: int, steps: int) -> Figures:
         for name in names:
             await session.press_label(name, "Let's start")
         before = len(adapter.messages)
-        cpu, wall = time.process_time(), time.perf_counter()
+        cpu, wall = time.process_time(), time.perf_counter()  # all threads, this process
         for step in TYPED_STEPS[:steps]:
             for name in names:
                 await session.say(name, step.format(who=name))
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="PostgreSQL server URL (a database of its own is created there); "
                              "default: SQLite files")
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 200])
-    parser.add_argument("--steps", type=int, default=3, choices=range(1, 4),
+    parser.add_argument("--steps", type=int, default=2, choices=range(1, 4),
                         help="typed answers per partner (interview steps 2–4)")
     args = parser.parse_args(argv)
     asyncio.run(run(args.database_url, args.sizes, args.steps))
