@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.hooks import Hooks
+
 BOT_TOKEN = "xoxb-optafel-test"
 APP_TOKEN = "xapp-1-optafel-test"
 BOT_USER_ID = "UOPTAFEL"
@@ -212,6 +214,7 @@ class FakeSlackApi:
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.hooks = Hooks()  # moments a test acts on (tests.fakes.hooks)
         self.add_user(BOT_USER_ID, "optafel", is_bot=True)
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._api)
@@ -306,6 +309,20 @@ class FakeSlackApi:
         params = await _params(request)
         call = Call(method, params, dict(request.headers), time.monotonic())
         self.calls.append(call)
+        if self.hooks.fire("received", call):  # never reached Slack
+            call.status = 502
+            return web.Response(status=502, text="Bad Gateway")
+        response = self._perform(method, call, params, request)
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionError:  # the bot is gone (killed): it never got the answer
+            return response
+        self.hooks.fire("answered", call)
+        return response
+
+    def _perform(self, method: str, call: Call, params: dict[str, Any],
+                 request: web.Request) -> web.Response:
         failure = self._take_failure(method)
         if failure is not None and failure.status == 429:
             call.status = 429

@@ -29,6 +29,7 @@ import aiohttp
 from aiohttp import web
 
 from tests.fakes import telegram_updates as tu
+from tests.fakes.hooks import Hooks
 from tests.fakes.telegram_updates import TgChat, TgUser
 
 BOT_ID = 7000001
@@ -158,6 +159,7 @@ class _Failure:
     description: str
     retry_after: int | None = None
     after: int = 0  # successful calls to let through first
+    chat_id: int | None = None  # only calls for this chat (None: any)
 
 
 class TelegramError(Exception):
@@ -201,6 +203,7 @@ class FakeTelegram:
         self._closing = False
         self._session: aiohttp.ClientSession | None = None
         self.port = 0
+        self.hooks = Hooks()  # moments a test acts on (tests.fakes.hooks)
 
     # --- server ---------------------------------------------------------------------
     async def start(self) -> None:
@@ -228,15 +231,18 @@ class FakeTelegram:
 
     # --- test controls --------------------------------------------------------------
     def fail_next(self, method: str, status: int, description: str,
-                  retry_after: int | None = None, *, after: int = 0) -> None:
-        """Answer a coming call of `method` with this error instead of doing it: the next
-        one, or the one after `after` calls that succeed. Queued failures come in order."""
+                  retry_after: int | None = None, *, after: int = 0,
+                  chat_id: int | None = None) -> None:
+        """Answer a coming call of `method` (for `chat_id`, when given) with this error
+        instead of doing it: the next one, or the one after `after` calls that succeed.
+        Queued failures come in order."""
         self._failures.setdefault(method, []).append(
-            _Failure(status, description, retry_after, after))
+            _Failure(status, description, retry_after, after, chat_id))
 
-    def rate_limit_next(self, method: str, retry_after: int = 1, *, after: int = 0) -> None:
+    def rate_limit_next(self, method: str, retry_after: int = 1, *, after: int = 0,
+                        chat_id: int | None = None) -> None:
         self.fail_next(method, 429, f"Too Many Requests: retry after {retry_after}",
-                       retry_after, after=after)
+                       retry_after, after=after, chat_id=chat_id)
 
     def forbid_next(self, method: str) -> None:
         self.fail_next(method, 403, "Forbidden: bot was blocked by the user")
@@ -408,12 +414,23 @@ class FakeTelegram:
         if request.match_info["token"] != self.token:
             return self._answer(call, 404, {"ok": False, "error_code": 404,
                                             "description": "Not Found"})
-        failures = self._failures.get(method)
+        if self.hooks.fire("received", call):  # never reached Telegram
+            return self._answer(call, 502, {"ok": False, "error_code": 502,
+                                            "description": "Bad Gateway"})
+        response = await self._perform(method, call, params, files)
         try:
-            if failures and failures[0].after > 0:
-                failures[0].after -= 1
-            elif failures:
-                failure = failures.pop(0)
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionError:  # the bot is gone (killed): it never got the answer
+            return response
+        self.hooks.fire("answered", call)
+        return response
+
+    async def _perform(self, method: str, call: Call, params: dict[str, Any],
+                       files: dict[str, bytes]) -> web.Response:
+        try:
+            failure = self._due_failure(method, params)
+            if failure is not None:
                 extra = {"retry_after": failure.retry_after} if failure.retry_after else {}
                 raise TelegramError(failure.status, failure.description, **extra)
             handler = getattr(self, f"_api_{method}", None)
@@ -428,6 +445,19 @@ class FakeTelegram:
                 body["parameters"] = error.parameters
             return self._answer(call, error.status, body)
         return self._answer(call, 200, {"ok": True, "result": result})
+
+    def _due_failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
+        """The queued failure for this call when it is its turn (`after` counts down)."""
+        queue = self._failures.get(method) or []
+        chat = str(params.get("chat_id"))
+        failure = next((f for f in queue if f.chat_id is None or str(f.chat_id) == chat), None)
+        if failure is None:
+            return None
+        if failure.after > 0:
+            failure.after -= 1
+            return None
+        queue.remove(failure)
+        return failure
 
     @staticmethod
     def _answer(call: Call, status: int, body: dict[str, Any]) -> web.Response:
@@ -572,6 +602,7 @@ class FakeTelegram:
         offset = int(float(params.get("offset") or 0))
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            self.hooks.fire("confirmed", offset)
         timeout = float(params.get("timeout") or 0)
         limit = int(float(params.get("limit") or 100))
         deadline = time.monotonic() + timeout
