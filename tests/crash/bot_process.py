@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -33,11 +34,19 @@ def base_environment() -> dict[str, str]:
             if not k.startswith(_OURS) and "proxy" not in k.lower()}
 
 
+async def until(condition: Callable[[], object], timeout: float = SETTLE_TIMEOUT) -> None:
+    """Wait until `condition()` holds or `timeout` passed; the test then asserts exactly
+    what it expected, so that a failure says what users would have seen."""
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
 class BotProcess:
     """One `optafel run`; `start` waits until it answers `/healthz`."""
 
-    def __init__(self, env: dict[str, str], cwd: Path, log: Path) -> None:
-        self.port = free_port()
+    def __init__(self, env: dict[str, str], cwd: Path, log: Path, port: int = 0) -> None:
+        self.port = port or free_port()
         self.env = {**base_environment(), "OPTAFEL_HOST": "127.0.0.1",
                     "OPTAFEL_PORT": str(self.port), "PTB_TIMEDELTA": "1", **env}
         self.cwd = cwd
@@ -78,15 +87,6 @@ class BotProcess:
             os.kill(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
-    async def terminate(self, timeout: float) -> int | None:
-        """SIGTERM; the exit code, or None when it did not exit within `timeout` seconds."""
-        assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return await asyncio.to_thread(self.process.wait, timeout)
-        except subprocess.TimeoutExpired:
-            return None
-
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
@@ -99,11 +99,12 @@ class Bots:
         self.database_url = database_url
         self.started: list[BotProcess] = []
 
-    async def start(self, **env: str) -> BotProcess:
-        """A new process on the test's database, with these settings on top."""
+    async def start(self, port: int = 0, **env: str) -> BotProcess:
+        """A new process on the test's database, with these settings on top (and its HTTP
+        listener on `port`, or on a free one)."""
         number = len(self.started) + 1
         bot = BotProcess({"DATABASE_URL": self.database_url, "OPTAFEL_LANGUAGE": "en", **env},
-                         self.tmp_path, self.tmp_path / f"optafel-run-{number}.log")
+                         self.tmp_path, self.tmp_path / f"optafel-run-{number}.log", port)
         self.started.append(bot)
         return await bot.start()
 

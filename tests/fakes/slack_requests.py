@@ -18,6 +18,9 @@ from tests.fakes.slack_api import BOT_USER_ID, TEAM_ID
 
 SIGNING_SECRET = "optafel-test-signing-secret"
 APP_ID = "A0OPTAFEL"
+# Shared by every SlackRequests: trigger and event ids stay unique, as Slack's are, when a
+# test talks to one database through more than one app (a restarted process).
+_NUMBERS = itertools.count(1)
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -41,7 +44,7 @@ class SlackRequests:
     def __init__(self, url: str, secret: str = SIGNING_SECRET) -> None:
         self.url = url
         self.secret = secret
-        self._n = itertools.count(1)
+        self._n = _NUMBERS
         self._session: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:
