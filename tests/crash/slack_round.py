@@ -40,3 +40,8 @@ async def start_http(bots: Bots, api: FakeSlackApi) -> tuple[BotProcess, SlackRe
     bot = await bots.start(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                            SLACK_API_URL=api.base_url)
     return bot, SlackRequests(f"{bot.url}/slack/events")
+
+
+def asked(api: FakeSlackApi, user_id: str, step: str) -> int:
+    """How many times the partner's DM shows question `step` ("3/11")."""
+    return sum(1 for m in api.dms_to(user_id) if step in section_text(m))

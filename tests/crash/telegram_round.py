@@ -77,3 +77,34 @@ def assert_revealed_once(fake: FakeTelegram, before: int, answers: dict[str, str
     positions = [whole.index(f"Org of {u.full_name}") for u in PARTNERS]
     assert positions == sorted(positions), "the cards are out of order"
     return parts
+
+
+def partners(n: int) -> list[TgUser]:
+    return [TgUser(5000 + i, f"Partner{i}") for i in range(n)]
+
+
+async def partners_at_question_2(fake: FakeTelegram, database_url: str, n: int
+                                 ) -> list[TgUser]:
+    """Anna opened a round; `n` partners followed the invitation, pressed "Let's start"
+    and were asked question 2 (their organisation)."""
+    world = await World.start(fake, database_url)
+    people = partners(n)
+    try:
+        anna = world.member(ANNA)
+        await anna.in_group("/setup")
+        invitation = await anna.in_group("/round")
+        token = fake.deep_link_payload(invitation)
+        for user in people:
+            person = world.member(user)
+            await person.start(token)
+            question = await person.press("Let's start")
+            assert "2/11" in question.text
+        await world.settle()
+    finally:
+        await world.stop()
+    return people
+
+
+def asked(fake: FakeTelegram, user: TgUser, step: str) -> int:
+    """How many times the partner's private chat shows question `step` ("3/11")."""
+    return sum(1 for m in fake.in_chat(user.id) if step in m.text)
