@@ -6,11 +6,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.demo_script import AMBITION, CHANNEL, COORDINATOR, PARTNERS
+from bot.demo_script import AGREEMENT, AMBITION, CHANNEL, CHECKIN, COORDINATOR, PARTNERS
 from bot.local.adapter import LocalAdapter
 from bot.local.console import printer
 from bot.local.session import LocalSession
 from bot.runtime import Runtime
+from bot.scheduler import Scheduler
 from conversations.texts import Texts
 from storage.database import create_engine_for, migrate
 
@@ -34,6 +35,14 @@ class _Narrator:
         message = self.session.last_with_buttons(who)
         button = message.button(label)
         self.out(f"\n▶ {who} presses [{button.label}]")
+        await self.session.press(who, button.number)
+
+    async def press_in_channel(self, who: str, label: str) -> None:
+        channel = self.session.adapter.channel(self.session.channel_id)
+        message = next(m for m in reversed(channel) if any(label.lower() in b.label.lower()
+                                                           for b in m.buttons))
+        button = message.button(label)
+        self.out(f"\n▶ {who} presses [{button.label}] in #{self.session.channel_name}")
         await self.session.press(who, button.number)
 
 
@@ -95,10 +104,37 @@ async def run_demo(language: str = "nl", out: Callable[[str], None] = print) -> 
             await n.say(last, _second_thought(language))
             await n.press(last, t.label("button_seal"))
             await n.command(COORDINATOR, "/reveal")
+            await _follow_up(n, runtime, language, t)
         finally:
             await runtime.stop()
             engine.dispose()
     return adapter
+
+
+async def _follow_up(n: _Narrator, runtime: Runtime, language: str, t: Texts) -> None:
+    """An exchange becomes an agreement, its giver confirms, and a check-in asks about it."""
+    button, words = AGREEMENT[language]
+    dutch = language == "nl"
+    await n.press_in_channel("Anna", button)
+    await n.command(COORDINATOR, f"/{'afspraken wijzig' if dutch else 'agreements edit'} 1 "
+                                 f"{words}")
+    await n.press("Bram", t.label("button_confirm_agreement"))
+    await n.command(COORDINATOR, f"/checkin {'nu' if dutch else 'now'}")
+    for who, (balance, delivers, kept, line, valued, changed) in CHECKIN[language].items():
+        await n.press(who, balance)
+        await n.press(who, delivers)
+        await n.press(who, kept)
+        if line:
+            await n.say(who, line)
+        await n.press(who, t.label("button_next"))
+        await n.press(who, valued)
+        if changed:
+            await n.say(who, changed)
+        else:
+            await n.press(who, t.label("button_skip"))
+        await n.press(who, t.label("button_seal"))
+    # Everyone sealed: the check-in closes now; the scheduler posts the result and picture.
+    await Scheduler(runtime).tick()
 
 
 def _second_thought(language: str) -> str:

@@ -1,7 +1,10 @@
 """What the three demo partners answer, per language. Chosen so that every part of the
 reveal appears: common ground (knowledge), matches (knowledge, money, capacity), an open
 need (reputation), an unused offer (facilities), a balance warning (Bram), doubts about the
-ambition (Bram) and someone giving up autonomy for what they get (Chris)."""
+ambition (Bram) and someone giving up autonomy for what they get (Chris).
+
+After the reveal one exchange becomes an agreement (`AGREEMENT`), and a check-in follows up
+on it (`CHECKIN`): the giver and the two receivers say whether it was kept."""
 
 from __future__ import annotations
 
@@ -78,5 +81,34 @@ PARTNERS = {
             expectations="Fixed contact persons.",
             stakeholders="In the monthly team meeting.",
         ),
+    },
+}
+
+# The exchange turned into an agreement (its button: "Bram → …"), and its concrete words.
+AGREEMENT = {
+    "nl": ("Bram →", "een maandelijkse kennissessie voor de mentoren van Het Baken, tot de "
+           "zomer"),
+    "en": ("Bram →", "a monthly knowledge session for the mentors of Het Baken, until the "
+           "summer"),
+}
+
+# Per partner in the check-in: balance, still worth it, was the agreement kept (+ a line),
+# do their own people still value it, what changed (None: skipped).
+CHECKIN = {
+    "nl": {
+        "Anna": ("Ik haal iets meer", "Ja", "Nagekomen", None, "Ja", None),
+        "Bram": ("Ongeveer in evenwicht", "Ik twijfel", "Deels",
+                 "Twee van de drie sessies; in mei was niemand vrij.", "Weet ik niet zeker",
+                 "Ons projectgeld loopt in december af."),
+        "Chris": ("Ongeveer in evenwicht", "Ja", "Nagekomen", None, "Ja",
+                  "De mentoren vragen nu zelf om de sessies."),
+    },
+    "en": {
+        "Anna": ("I get a bit more", "Yes", "Kept", None, "Yes", None),
+        "Bram": ("About even", "I have doubts", "Partly",
+                 "Two of the three sessions; in May nobody was free.", "Not sure",
+                 "Our project money runs out in December."),
+        "Chris": ("About even", "Yes", "Kept", None, "Yes",
+                  "The mentors now ask for the sessions themselves."),
     },
 }

@@ -223,8 +223,14 @@ def _with_questions(reveal: Reveal) -> Reveal:
         gap = max(reveal.open_needs, key=lambda g: len(g.who))
         found.append((30 + 5 * len(gap.who), "question_open_need",
                       {"category": gap.category, "who": gap.who}))
-    if reveal.others:
-        found.append((30, "question_other", {"who": tuple(o.who for o in reveal.others)}))
+    for o in reveal.others:  # in their own words: each typed line gets its own question
+        if o.wants:
+            found.append((30, "question_other_wants", {"who": o.who, "text": o.wants}))
+        if o.brings:
+            found.append((30, "question_other_brings", {"who": o.who, "text": o.brings}))
+    untold = tuple(o.who for o in reveal.others if o.wants == "" or o.brings == "")
+    if untold:
+        found.append((30, "question_other", {"who": untold}))
     if reveal.autonomy:
         found.append((25, "question_autonomy", {"who": tuple(a.who for a in reveal.autonomy)}))
     if reveal.matches:

@@ -75,7 +75,7 @@ async def test_partners_are_asked_about_their_agreements_and_what_they_came_for(
         "Anna: “Two sessions so far, the third was cancelled”",
         "Their own people still value it: No",
         "Agreement 1 is not (fully) kept. What stands in the way",
-        "The own people of Anna doubt or no longer value",
+        "For Anna, their own people doubt or no longer value",
     ):
         assert expected in result, expected
     assert "classroom" not in result

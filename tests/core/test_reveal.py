@@ -114,11 +114,26 @@ def test_something_else_is_never_a_match_but_listed_with_what_was_typed():
     assert r.matches == () and r.open_needs == () and r.unused_offers == ()
     assert [(o.who, o.wants, o.brings) for o in r.others] == [
         ("Anna", "a quiet room", None), ("Bram", None, "our choir")]
-    assert "question_other" in [k for k, _ in r.questions]
+    # The typed lines reach the questions, each its own (the reveal is the first place
+    # anyone sees them).
+    assert ("question_other_wants", {"who": "Anna", "text": "a quiet room"}) in r.questions
+    assert ("question_other_brings", {"who": "Bram", "text": "our choir"}) in r.questions
+    assert "question_other" not in [k for k, _ in r.questions]  # everyone said what
     text = text_of(r)
+    assert "Anna wrote that they want to get: “a quiet room”. Who can help with that?" in text
+    assert "Bram offers: “our choir”. Who is looking for that" in text
     assert "Anna wants to get: “a quiet room”" in text
     assert "Bram wants to bring: “our choir”" in text
     assert "How could that work?" not in text
+    dutch = text_of(r, "nl")
+    assert "Anna schreef iets anders te willen halen: “a quiet room”. Wie kan daarbij helpen?" in (
+        dutch)
+
+
+def test_something_else_without_a_line_is_asked_about_as_well():
+    anna = Answers(organisation="O", gets=frozenset({"other"}))
+    r = reveal_of(table("anna", "bram"), anna=anna, bram=Answers(organisation="O"))
+    assert ("question_other", {"who": ("Anna",)}) in r.questions
 
 
 def test_continuity_is_common_ground_never_something_one_partner_brings():

@@ -28,10 +28,18 @@ def test_every_command_has_help(command):
             "What you have in common", "Giving up autonomy", "Chris gives up some of their own "
             "autonomy and gets: knowledge and capacity (people, time)",
             "The ambition: No young person", "Partly: Bram (“We cannot free up more hours.”)",
-            "3 of 3 partners took part", "private to Anna", "Still waiting for: Chris"]),
+            "3 of 3 partners took part", "private to Anna", "Still waiting for: Chris",
+            # after the reveal: an agreement from a match, confirmed, and a check-in on it
+            "Who can help whom", "Anna presses [Bram → Anna and Chris: Knowledge]",
+            "Agreement 1 stands: Bram brings for Anna and Chris: a monthly knowledge session",
+            "In round 1 you came for:", "3/5 · Our agreements", "Check-in 1 — Tafel",
+            "Anna: kept; Bram: partly; Chris: kept", "Agreement 1 is not (fully) kept",
+            "Balance over time — Tafel"]),
     ("nl", ["Matches", "Open behoeften", "Onbenut aanbod", "Let op de balans",
             "Wat jullie gemeen hebben", "De ambitie: Geen jongere",
-            "Om over te praten", "3 van de 3 partners", "private to Bram"]),
+            "Om over te praten", "3 van de 3 partners", "private to Bram",
+            "Wie kan wie helpen", "✓ Bevestigd: afspraak 1 staat.", "Onze afspraken",
+            "De afspraken", "Bram: deels", "Check-in 1 — Tafel: klopt de balans nog?"]),
 ])
 def test_demo_plays_a_round_whose_reveal_has_every_part(language, parts):
     result = CliRunner().invoke(main, ["demo", "--language", language])
