@@ -127,6 +127,10 @@ async def test_follow_up_in_dutch(engine, clock, tmp_path):
         await s.say(who, "achterban")
         await s.press_label(who, "Afronden")
     await s.command("Dewi", "/deel")
+    await s.command("Anna", "/hulp")
+    help_text = w.adapter.notices("anna")[-1].text
+    assert "/afspraak @naam [@voor wie] <wat>" in help_text and "/bevestig <nummer>" in help_text
+    assert "/afspraken wijzig|sluit <nummer>" in help_text
     await s.command("Anna", "/afspraak @Bram elke maand een kennissessie")
     await s.command("Bram", "/bevestig 1")
     assert "Afspraak 1 staat: Bram brengt voor Anna: elke maand een kennissessie" in w.channel()[-1]
