@@ -6,17 +6,15 @@ reuse the fake Slack and Telegram servers of `tests/fakes`.
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
-import secrets
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from storage.database import create_engine_for
+from tests.own_database import own_database as own_postgresql_database
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
                    "all_proxy")
@@ -31,15 +29,6 @@ def loopback_only() -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
-def _on_server(url: str, sql: str) -> None:
-    admin = create_engine_for(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(sql)
-    finally:
-        admin.dispose()
-
-
 @contextmanager
 def own_database(server_url: str | None) -> Iterator[str]:
     """The URL of an empty database for one measurement: a SQLite file in a temporary
@@ -49,12 +38,17 @@ def own_database(server_url: str | None) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{Path(folder) / 'bench.db'}"
         return
-    name = f"{OWN_DATABASE_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
-    _on_server(server_url, f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with own_postgresql_database(server_url, OWN_DATABASE_PREFIX) as url:
+        yield url
+
+
+def parser_for(doc: str) -> argparse.ArgumentParser:
+    """A benchmark's command line: its docstring's first paragraph, and `--database-url`."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--database-url", default=None,
+                        help="PostgreSQL server URL (a database of its own is created there "
+                             "for each measurement and dropped after); default: SQLite files")
+    return parser
 
 
 def percentile(values: Sequence[float], q: float) -> float:

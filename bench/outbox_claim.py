@@ -22,7 +22,6 @@ the end; nothing else on the server is touched.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import time
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from bench.common import ms, own_database, ratio
+from bench.common import ms, own_database, parser_for, ratio
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 PLATFORM = "telegram"
@@ -130,10 +129,7 @@ def run(server_url: str | None, history: int, backlog: int, repeat: int) -> None
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL server URL (a database of its own per case); "
-                             "default: SQLite files")
+    parser = parser_for(__doc__)
     parser.add_argument("--history", type=int, default=100_000, help="delivered rows")
     parser.add_argument("--backlog", type=int, default=3_000,
                         help="rows waiting to one destination")

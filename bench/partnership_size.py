@@ -20,12 +20,11 @@ the end; nothing else on the server is touched.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import time
 from dataclasses import dataclass
 
-from bench.common import ms, own_database, ratio
+from bench.common import ms, own_database, parser_for, ratio
 
 TYPED_STEPS = ("Organisation of {who}", "What the organisation of {who} hopes for",
                "What {who} hopes for")
@@ -91,10 +90,7 @@ async def run(server_url: str | None, sizes: list[int], steps: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL server URL (a database of its own is created there); "
-                             "default: SQLite files")
+    parser = parser_for(__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 200])
     parser.add_argument("--steps", type=int, default=2, choices=range(1, 4),
                         help="typed answers per partner (interview steps 2–4)")

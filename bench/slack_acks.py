@@ -35,7 +35,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import PROXY_VARIABLES, loopback_only, ms, own_database, percentile, ratio
+from bench.common import (
+    PROXY_VARIABLES,
+    loopback_only,
+    ms,
+    own_database,
+    parser_for,
+    percentile,
+    ratio,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANNEL_ID, CHANNEL_NAME = "C0BENCH", "bench"
@@ -217,10 +225,7 @@ async def run(server_url: str | None, senders: int, commands: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL server URL (a database of its own is created there); "
-                             "default: a SQLite file")
+    parser = parser_for(__doc__)
     parser.add_argument("--senders", type=int, default=10)
     parser.add_argument("--commands", type=int, default=30, help="per sender")
     parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)

@@ -26,7 +26,6 @@ the end; nothing else on the server is touched.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import datetime as dtm
 import time
@@ -34,7 +33,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench.common import loopback_only, ms, own_database, percentile, ratio
+from bench.common import loopback_only, ms, own_database, parser_for, percentile, ratio
 
 KINDS = ("typed answer", "checkbox press")
 TYPED_STEPS = ("Organisation {n}", "What organisation {n} hopes for", "What I hope for, {n}")
@@ -267,10 +266,7 @@ async def run(server_url: str | None, sizes: list[int], pause: float) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL server URL (a database of its own is created there); "
-                             "default: SQLite files")
+    parser = parser_for(__doc__)
     parser.add_argument("--partners", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--pause", type=float, default=PAUSE,
                         help="seconds without a Bot API call between two moments (default: "

@@ -8,7 +8,6 @@ that one between tests, and drops it at the end. Two runs at once cannot collide
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,19 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from storage.database import create_engine_for, migrate
+from tests.own_database import own_database
 
 TEST_DATABASE_URL = "TEST_DATABASE_URL"
 _OWN_DATABASE_PREFIX = "optafel_test_"
-
-
-def _on_server(url: str, sql: str) -> None:
-    """Run `sql` outside a transaction (CREATE/DROP DATABASE) on the server of `url`."""
-    admin = create_engine_for(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(sql)
-    finally:
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -39,12 +29,8 @@ def postgresql_server_url() -> Iterator[str | None]:
     if not url:
         yield None
         return
-    name = f"{_OWN_DATABASE_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
-    _on_server(url, f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with own_database(url, _OWN_DATABASE_PREFIX) as own:
+        yield own
 
 
 def _reset_postgresql(url: str) -> None:
