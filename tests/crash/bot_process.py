@@ -87,6 +87,15 @@ class BotProcess:
             os.kill(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    async def stop(self, timeout: float) -> int | None:
+        """SIGTERM; the exit code, or None when it did not exit within `timeout` seconds."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return await asyncio.to_thread(self.process.wait, timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
