@@ -126,5 +126,6 @@ class ChatAdapter(ABC):
 
     @abstractmethod
     async def is_member(self, channel_id: str, user_id: str) -> bool:
-        """Whether the person is in the shared channel or group (False when unsure):
-        who may join through an invitation."""
+        """Whether the person is in the shared channel or group (False when the platform
+        will not say): who may join through an invitation. May raise on a failure that
+        passes; the inbox then decides the event again later."""

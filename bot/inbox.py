@@ -76,16 +76,12 @@ class InboxWorker:
         self._task: asyncio.Task | None = None
 
     # --- storing ----------------------------------------------------------------------
-    async def receive(self, received: Received) -> int | None:
-        """Store one event in its own short transaction and wake the worker; the row id,
-        or None when the platform sent this event id before. Raises when it could not be
-        stored: then the platform must not be told we have it."""
-        [row] = await self.receive_all([received])
-        return row
-
-    async def receive_all(self, batch: Sequence[Received]) -> list[int | None]:
-        """Store a batch (a Telegram getUpdates answer) in one transaction."""
-        rows = await asyncio.to_thread(self._store, batch)
+    async def receive(self, *received: Received) -> list[int | None]:
+        """Store events (a Telegram getUpdates batch: all of it) in one short transaction
+        and wake the worker; per event its row id, or None when the platform sent this
+        event id before. Raises when they could not be stored: then the platform must not
+        be told we have them."""
+        rows = await asyncio.to_thread(self._store, received)
         self._wake.set()
         return rows
 

@@ -112,22 +112,21 @@ class Runtime:
             await adapter.stop()
 
     # --- inbound ----------------------------------------------------------------------
-    async def receive(self, received: Received) -> int | None:
-        """Store one platform event in the inbox; it is decided in the background.
-
-        Returns the row id, or None for an event id stored before (a duplicate: it still
-        counts as received). Raises when it could not be stored: then the adapter must
-        not tell the platform it has the event, so that the platform sends it again.
-        """
-        return await self.inbox.receive(received)
+    async def receive(self, *received: Received) -> list[int | None]:
+        """Store platform events in the inbox (one transaction); they are decided in the
+        background. Per event its row id, or None for an event id stored before (a
+        duplicate: it still counts as received). Raises when they could not be stored:
+        then the adapter must not tell the platform it has them, so that it sends them
+        again."""
+        return await self.inbox.receive(*received)
 
     async def handle(self, platform: str, event: Event, *, event_id: str | None = None) -> bool:
         """Store a core event in the inbox and wait for its decision (the terminal, the
         demo): False when `event_id` was received before."""
         actor = event.actor.user_id
         chat = event.channel_id if isinstance(event, ChannelCommand) else None
-        row = await self.receive(Received(platform, event_id, EVENT, event_to_json(event),
-                                          actor, chat))
+        [row] = await self.receive(Received(platform, event_id, EVENT, event_to_json(event),
+                                            actor, chat))
         if row is None:
             return False
         if (await self.inbox.settled(row)).done:

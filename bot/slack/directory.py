@@ -1,7 +1,10 @@
 """Who is who in the workspace: names of users, and the humans in a channel.
 
 Looked up with users.info and conversations.members; names are cached in memory (they
-are only for display), never conversation state.
+are only for display), never conversation state. When Slack says the failure is passing
+(an internal error, unavailable) the error is raised: the lookups run when the inbox
+decides an event, which is then tried again later. Other refusals fall back (the name
+as given, nobody in the channel).
 """
 
 from __future__ import annotations
@@ -16,6 +19,13 @@ from conversations.events import Person
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 200
+# Slack's errors for a failure on its side that may pass (Web API docs, "Errors").
+PASSING = frozenset({"internal_error", "fatal_error", "service_unavailable",
+                     "request_timeout", "ratelimited"})
+
+
+def passing(error: SlackApiError) -> bool:
+    return error.response.get("error") in PASSING or error.response.status_code >= 500
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,8 @@ class Directory:
             user = (await self.client.users_info(user=user_id))["user"]
         except SlackApiError as error:
             log.warning("users.info %s failed: %s", user_id, error.response.get("error"))
+            if passing(error):
+                raise
             return Profile(user_id, fallback or user_id, False)
         profile = user.get("profile") or {}
         name = (profile.get("display_name") or profile.get("real_name")
@@ -81,5 +93,7 @@ class Directory:
         except SlackApiError as error:
             log.warning("conversations.members %s failed: %s", channel_id,
                         error.response.get("error"))
+            if passing(error):
+                raise
             return []
         return members

@@ -36,7 +36,7 @@ PLATFORM = "slack"
 WITH_PEOPLE = frozenset({"partners", "coordinator"})
 
 Publish = Callable[[str], Awaitable[None]]
-Receive = Callable[[Received], Awaitable[int | None]]
+Receive = Callable[[Received], Awaitable[list[int | None]]]
 
 
 class NotStored(Exception):

@@ -160,7 +160,7 @@ class TelegramAdapter(ChatAdapter):
         button presses."""
         if self.runtime is None:
             raise RuntimeError("not running")
-        await self.runtime.inbox.receive_all([self._received(u.to_dict()) for u in updates])
+        await self.runtime.receive(*(self._received(u.to_dict()) for u in updates))
         for update in updates:
             if update.callback_query is not None:
                 self._answer(update.callback_query.id)

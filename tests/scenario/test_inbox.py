@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.runtime import Runtime
-from conversations.events import ChannelCommand, Person
+from conversations.events import ChannelCommand, Person, PrivateText
 from storage.inbox import EVENT, Received
 from storage.serialization import event_to_json
+from storage.unit_of_work import UnitOfWork
 from tests.log_capture import logged
 from tests.scenario.conftest import FakeClock, Local, start_local
 
@@ -36,6 +37,11 @@ def rename(engine: Engine, table: str, to: str) -> None:
         connection.exec_driver_sql(f"ALTER TABLE {table} RENAME TO {to}")
 
 
+def nothing_to_send(engine: Engine) -> bool:
+    with UnitOfWork(engine) as uow:
+        return uow.outbox.pending() == 0
+
+
 def inbox_rows(engine: Engine) -> list[sa.Row]:
     with engine.connect() as connection:
         return list(connection.execute(sa.text(
@@ -46,8 +52,8 @@ async def test_an_event_stored_before_a_crash_is_decided_after_the_restart_once(
         engine: Engine, clock: FakeClock) -> None:
     # A process stored the event (the platform got its ack) and died before deciding it.
     crashed = Runtime(engine, default_language="en", clock=clock)
-    row = await crashed.receive(Received("local", "E1", EVENT, event_to_json(SETUP), "dewi",
-                                         "tafel"))
+    [row] = await crashed.receive(Received("local", "E1", EVENT, event_to_json(SETUP), "dewi",
+                                           "tafel"))
     assert row is not None
     restarted = await start_local(engine, clock)
     await eventually(lambda: restarted.adapter.channel("tafel"))
@@ -80,7 +86,7 @@ async def test_a_decision_the_database_refused_is_retried_and_then_made(
 async def test_an_unreadable_row_is_set_aside_and_the_next_one_flows(
         local: Local, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    broken = await local.runtime.receive(Received(
+    [broken] = await local.runtime.receive(Received(
         "local", "E-broken", EVENT, {"type": "Nonsense", "text": "my secret words"}, "dewi",
         "tafel"))
     await local.session.command("Dewi", "/setup")  # the same person, behind it
@@ -105,3 +111,41 @@ async def test_what_a_partner_typed_leaves_the_inbox_once_decided(
         everything = " ".join(str(tuple(r)) for r in connection.execute(
             sa.text("SELECT * FROM inbox")))
     assert "secret interest" not in everything
+
+
+async def test_two_processes_decide_each_persons_events_once_and_in_order(
+        engine: Engine, clock: FakeClock) -> None:
+    from tests.scenario.test_round import setup_round
+
+    first = await start_local(engine, clock)
+    await setup_round(first, "Anna", "Bram")
+    for who in ("Anna", "Bram"):
+        await first.session.press_label(who, "Let's start")
+    await first.runtime.stop()
+    # Typed in a row while no process was deciding: stored, not decided yet.
+    typing = Runtime(engine, default_language="en", clock=clock)
+    for n in range(3):
+        for who in ("Anna", "Bram"):
+            text = PrivateText(Person(who.lower(), who), f"{who} answer {n + 1}")
+            await typing.receive(Received("local", None, EVENT, event_to_json(text),
+                                          who.lower()))
+    b, c = await start_local(engine, clock), await start_local(engine, clock)
+    await eventually(lambda: all(r.decided_at is not None for r in inbox_rows(engine)))
+    await eventually(lambda: nothing_to_send(engine))
+    await c.runtime.stop()
+    for question in ("3/11", "4/11", "5/11"):  # each next question asked once
+        asked = [m for m in first.adapter.inbox("anna") + b.adapter.inbox("anna")
+                 + c.adapter.inbox("anna") if question in m.text]
+        assert len(asked) == 1
+    s = b.session
+    await s.private_command("Anna", "/edit")  # where she is, shown by this process
+    assert "5/11" in s.last("Anna").text  # all three answers taken
+    for label in ("Knowledge", "Done, next", "Network", "Done, next", "About even", "Yes",
+                  "Done, next"):
+        await s.press_label("Anna", label)
+    await s.say("Anna", "honesty")
+    await s.say("Anna", "a memo")
+    review = "\n".join(m.text for m in b.adapter.inbox("anna")[-2:])
+    at = [review.index(f"Anna answer {n}") for n in (1, 2, 3)]
+    assert at == sorted(at)  # organisation, then its interest, then her own
+    await b.runtime.stop()

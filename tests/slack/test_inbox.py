@@ -73,3 +73,19 @@ async def test_after_forget_no_inbox_row_of_theirs_holds_their_words(
     with workspace.runtime.engine.connect() as connection:
         rows = " ".join(str(tuple(r)) for r in connection.execute(sa.text("SELECT * FROM inbox")))
     assert "quiet promotion" not in rows and "secret thought" not in rows
+
+
+async def test_a_passing_slack_failure_while_deciding_is_tried_again(
+        workspace: Workspace) -> None:
+    anna = workspace.user("U0ANNA", "anna")
+    workspace.api.fail_next("users.info", "internal_error")
+    reply = await anna.command("setup", settle=False)
+    assert reply.status == 200  # stored, so acknowledged: the lookup comes later
+    await workspace.settle()
+    assert len(workspace.api.calls_to("users.info")) >= 2  # looked up again
+    with workspace.runtime.engine.connect() as connection:
+        [(attempts, decided)] = connection.execute(
+            sa.text("SELECT attempts, decided_at FROM inbox")).all()
+    assert attempts == 1 and decided is not None  # one failed try, then decided
+    assert len(workspace.channel_messages()) == 1
+    assert "anna is the coordinator" in workspace.channel_text()

@@ -55,3 +55,19 @@ async def test_the_webhook_answers_200_only_for_a_stored_update(webhook_world: W
     await fake.wait_for_message(GROUP.id)
     await webhook_world.settle()
     assert len(webhook_world.group()) == 1
+
+
+async def test_polling_errors_lose_nothing_and_repeat_nothing(world: World) -> None:
+    """A conflict (another process polling the same bot), a gateway error and a flood
+    wait from getUpdates: polling goes on, and the update is handled once."""
+    fake = world.fake
+    fake.fail_next("getUpdates", 409, "Conflict: terminated by other getUpdates request")
+    fake.fail_next("getUpdates", 502, "Bad Gateway")
+    fake.rate_limit_next("getUpdates", retry_after=1)
+    await fake.wait_for(lambda: len([c for c in fake.calls_of("getUpdates") if not c.ok]) == 3,
+                        30, "three failed polls")
+    setup = tu.command(fake.next_update_id(), 1, ANNA, GROUP, "/setup")
+    await fake.send_update(setup)
+    await fake.wait_for_message(GROUP.id, timeout=20)
+    await world.settle()
+    assert len(world.group()) == 1
