@@ -61,12 +61,12 @@ def run() -> None:
 async def _console(settings: Settings) -> bool:
     from bot.bootstrap import build_runtime
     from bot.local.adapter import LocalAdapter
-    from bot.local.console import printer, run_console
+    from bot.local.console import Printer, run_console
     from bot.local.session import LocalSession
 
     runtime = build_runtime(settings)
     box: list[LocalSession] = []
-    adapter = LocalAdapter(echo=printer(lambda: box[0]))
+    adapter = LocalAdapter(echo=Printer(lambda: box[0], language=settings.optafel_language))
     runtime.add_adapter(adapter)
     session = LocalSession(runtime, adapter)
     box.append(session)

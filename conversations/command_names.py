@@ -40,3 +40,10 @@ def canonical_args(args: tuple[str, ...]) -> tuple[str, ...]:
     if not args:
         return args
     return (DUTCH_ARGS.get(args[0].lower(), args[0]), *args[1:])
+
+
+def name_in(language: str, name: str) -> str:
+    """How a command (its English name) is shown in a language: `round` → `ronde` in Dutch."""
+    if language == "nl":
+        return next((dutch for dutch, english in DUTCH.items() if english == name), name)
+    return name

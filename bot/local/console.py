@@ -7,7 +7,7 @@ import sys
 import threading
 from collections.abc import Callable
 
-from bot.local.adapter import LocalMessage
+from bot.local.adapter import LocalButton, LocalMessage
 from bot.local.session import LocalSession, NotYourButton
 
 CONSOLE_HELP = {
@@ -47,27 +47,66 @@ NOT_FOR_THE_BOT = {
 }
 
 
-def _title(message: LocalMessage, session: LocalSession) -> str:
+# How a message is framed in the terminal and the demo, per language.
+FRAMES = {
+    "en": {"dm": "private to {name}", "notice": "only {name} sees this",
+           "updated": " (updated)", "same": "as above"},
+    "nl": {"dm": "privé aan {name}", "notice": "alleen {name} ziet dit",
+           "updated": " (bijgewerkt)", "same": "zoals hierboven"},
+}
+
+
+def _title(message: LocalMessage, session: LocalSession, frames: dict[str, str]) -> str:
     kind, _, who = message.place.partition(":")
     if message.place.startswith("#"):
         return f"#{session.channel_name}"
     name = session.people[who].name if who in session.people else who
-    return f"private to {name}" if kind == "dm" else f"only {name} sees this"
+    return frames["dm" if kind == "dm" else "notice"].format(name=name)
 
 
-def printer(session_ref: Callable[[], LocalSession], out=print) -> Callable:
-    """An echo callback for the local adapter: each message as a person reads it."""
+class Printer:
+    """An echo callback for the local adapter: each message as a person reads it.
 
-    def echo(message: LocalMessage, edited: bool) -> None:
-        title = _title(message, session_ref())
-        out(f"\n── {title}{' (updated)' if edited else ''} " + "─" * max(0, 50 - len(title)))
-        out(message.text)
+    `compact` (the demo) leaves out button numbers and updated messages (the line saying
+    who pressed what tells it), and shows a message already shown to someone else by its
+    first line only.
+    """
+
+    def __init__(self, session_ref: Callable[[], LocalSession], out: Callable[[str], None] = print,
+                 language: str = "nl", compact: bool = False) -> None:
+        self._session_ref = session_ref
+        self._out = out
+        self._frames = FRAMES.get(language, FRAMES["nl"])
+        self._compact = compact
+        self._shown: set[tuple[str, tuple[str, ...]]] = set()
+        self._after_action = False
+
+    def action(self, line: str) -> None:
+        """A line saying what someone does; consecutive actions are not spaced apart."""
+        self._out(line if self._after_action else f"\n{line}")
+        self._after_action = True
+
+    def __call__(self, message: LocalMessage, edited: bool) -> None:
+        if edited and self._compact:
+            return
+        title = _title(message, self._session_ref(), self._frames)
+        self._after_action = False
+        shown = (message.text, tuple(b.label for b in message.buttons))
+        if self._compact and shown in self._shown:
+            first = message.text.partition("\n")[0]
+            self._out(f"── {title}: {first} ({self._frames['same']})")
+            self._after_action = True  # one line: the next action follows without a gap
+            return
+        self._shown.add(shown)
+        updated = self._frames["updated"] if edited else ""
+        self._out(f"\n── {title}{updated} " + "─" * max(0, 50 - len(title) - len(updated)))
+        self._out(message.text)
         if message.buttons:
-            out("   " + "   ".join(
-                f"[{'✓ ' if b.selected else ''}#{b.number} {b.label}]" for b in message.buttons
-            ))
+            self._out("   " + "   ".join(self._button(b) for b in message.buttons))
 
-    return echo
+    def _button(self, button: LocalButton) -> str:
+        number = "" if self._compact else f"#{button.number} "
+        return f"[{'✓ ' if button.selected else ''}{number}{button.label}]"
 
 
 async def _read_line(read: Callable[[str], str], prompt: str) -> str:

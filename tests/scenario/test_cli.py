@@ -30,15 +30,15 @@ def test_every_command_has_help(command):
             "The ambition: No young person", "Partly: Bram (“We cannot free up more hours.”)",
             "3 of 3 partners took part", "private to Anna", "Still waiting for: Chris",
             # after the reveal: an agreement from a match, confirmed, and a check-in on it
-            "Who can help whom", "Anna presses [Bram → Anna and Chris: Knowledge]",
+            "Who can help whom", "Anna chooses in #Tafel: Bram → Anna and Chris: Knowledge",
             "Agreement 1 stands: Bram brings for Anna and Chris: a monthly knowledge session",
             "In round 1 you came for:", "3/5 · Our agreements", "Check-in 1 — Tafel",
             "Anna: kept; Bram: partly; Chris: kept", "Agreement 1 is not (fully) kept",
             "Balance over time — Tafel"]),
     ("nl", ["Matches", "Open behoeften", "Onbenut aanbod", "Let op de balans",
             "Wat jullie gemeen hebben", "De ambitie: Geen jongere",
-            "Om over te praten", "3 van de 3 partners", "private to Bram",
-            "Wie kan wie helpen", "✓ Bevestigd: afspraak 1 staat.", "Onze afspraken",
+            "Om over te praten", "3 van de 3 partners", "privé aan Bram",
+            "Wie kan wie helpen", "Afspraak 1 staat:", "Onze afspraken",
             "De afspraken", "Bram: deels", "Check-in 1 — Tafel: klopt de balans nog?"]),
 ])
 def test_demo_plays_a_round_whose_reveal_has_every_part(language, parts):
@@ -46,6 +46,26 @@ def test_demo_plays_a_round_whose_reveal_has_every_part(language, parts):
     assert result.exit_code == 0, result.output
     for part in parts:
         assert part in result.output, part
+
+
+@pytest.mark.parametrize("language,press,frames,foreign", [
+    ("nl", "▶ Chris kiest: Ongeveer in evenwicht", ["privé aan Anna", "alleen Dewi ziet dit",
+                                                  "Dewi typt in #Tafel: /ronde"], "private to"),
+    ("en", "▶ Chris chooses: About even", ["private to Anna", "only Dewi sees this",
+                                          "Dewi types in #Tafel: /round"], "privé aan"),
+])
+def test_the_demo_shows_a_press_as_one_line_in_its_own_language(language, press, frames,
+                                                                  foreign):
+    output = CliRunner().invoke(main, ["demo", "--language", language]).output
+    assert press in output
+    assert all(frame in output for frame in frames)
+    assert foreign not in output
+    # A press does not reprint the updated message, nor a question shown before: the
+    # second and third partners' questions are one line each.
+    assert "(updated)" not in output and "(bijgewerkt)" not in output
+    step = "2/11 · Je organisatie" if language == "nl" else "2/11 · Your organisation"
+    assert output.count(step) == 3 and output.count(f"\n{step}\n") == 1
+    assert len(output.splitlines()) < 450  # 846 when every press reprinted the message
 
 
 def test_migrate_creates_the_database(tmp_path: Path, monkeypatch):
