@@ -73,7 +73,7 @@ async def _console(settings: Settings) -> bool:
     click.echo(f"Op Tafel in the terminal — database: {shown(settings.database_url)}")
     await runtime.start()
     try:
-        return await run_console(session, language=settings.optafel_language)
+        return await run_console(session, language=settings.optafel_language, resume=True)
     finally:
         await runtime.stop()
 

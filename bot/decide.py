@@ -33,6 +33,7 @@ from conversations.private import (
     join,
     private_command,
     private_text,
+    unknown_button,
 )
 from storage.unit_of_work import UnitOfWork
 
@@ -88,6 +89,11 @@ class Decider:
             table = _by_token(uow, platform, token)
         return table.partnership.channel_id if table is not None else None
 
+    def table_of(self, platform: str, channel_id: str) -> Table | None:
+        """The partnership of a shared channel (reads only)."""
+        with UnitOfWork(self.engine) as uow:
+            return uow.tables.by_channel(platform, channel_id)
+
     def tables_of(self, platform: str, user_id: str) -> list[Table]:
         """Every partnership this person is part of on this platform (reads only)."""
         with UnitOfWork(self.engine) as uow:
@@ -105,6 +111,10 @@ def _dispatch(
             loaded = _tables_of(uow, platform, event.actor.user_id)
             handler = private_text if isinstance(event, PrivateText) else private_command
             return handler(loaded, event, ctx), None
+        case ButtonPress() if payloads.decode(event.payload) is None:
+            # A button we cannot read: answered where the person is, in their language.
+            return unknown_button(_tables_of(uow, platform, event.actor.user_id), event,
+                                  ctx), None
         case ButtonPress():
             pid = payloads.partnership_of(event.payload)
             table = _on_platform(uow.tables.by_id(pid) if pid is not None else None, platform)

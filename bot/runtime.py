@@ -28,6 +28,7 @@ from bot.tasks import cancel_and_wait
 from conversations import payloads
 from conversations.events import ButtonPress, ChannelCommand, Event, Join
 from conversations.messages import Message
+from conversations.model import Table
 from storage.inbox import EVENT, InboxItem, Received
 from storage.serialization import event_from_json, event_to_json
 
@@ -184,6 +185,10 @@ class Runtime:
             return event
         return replace(event, in_channel=await adapter.is_member(channel_id,
                                                                  event.actor.user_id))
+
+    async def table(self, platform: str, channel_id: str) -> Table | None:
+        """The partnership of a shared channel, as stored now (reads only)."""
+        return await asyncio.to_thread(self.decider.table_of, platform, channel_id)
 
     async def home(self, platform: str, user_id: str) -> Message:
         """A person's home page (Slack App Home): see `bot.home`. Reads, changes nothing."""

@@ -120,7 +120,7 @@ def button_press(table: Table | None, ev: ButtonPress, ctx: Context) -> Decision
         return agreement_press(_reachable(table, ev.actor.user_id), ev, ctx)
     press = payloads.decode(ev.payload)
     t = _texts(table, ctx)
-    if table is None or press is None:
+    if table is None or press is None:  # (undecodable payloads go to `unknown_button`)
         return say(ev.actor.user_id, t, "stale_button_unknown")
     rnd = table.round_by_number(press.round_number)
     interview = table.interview(rnd, ev.actor.user_id) if rnd else None
@@ -236,7 +236,7 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
     if name in CHANNEL_COMMANDS:
         return say(user_id, t, "channel_only", command=ev.name.lower())
     if name == "status":
-        return _own_status(tables, ev.actor)
+        return _own_status(tables, ev.actor, ctx)
     if name == "edit":
         active = _active(table, user_id)
         if active is None:
@@ -256,25 +256,36 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
 def _start_again(table: Table, user_id: str, t: Texts) -> Decision:
     """Start pressed (again, e.g. after unblocking the bot): reachable, and where they are."""
     changed = _reachable(table, user_id)
-    active = _active(changed, user_id)
-    help_text = Message(t.sections("help_private", member=True))
+    question = where_you_are(changed, user_id, t.sections("welcome_back"))
+    reply = question or Message(t.sections("help_private", member=True))
+    return Decision(changed if changed is not table else None, (SendPrivate(user_id, reply),))
+
+
+def where_you_are(table: Table, user_id: str, lead: tuple[str, ...]) -> Message | None:
+    """The question this partner is at (or their overview), with working buttons."""
+    active = _active(table, user_id)
     if active is None:
-        return Decision(changed if changed is not table else None,
-                        (SendPrivate(user_id, help_text),))
+        return None
     rnd, interview = active
-    prompter = _prompter(changed, rnd, changed.member(user_id))
-    lead = t.sections("welcome_back")
-    question = (prompter.review(interview, lead) if interview.step == prompter.flow.review
-                else prompter.question(interview, lead))
-    return Decision(changed if changed is not table else None,
-                    (SendPrivate(user_id, question),))
+    prompter = _prompter(table, rnd, table.member(user_id))
+    if interview.step == prompter.flow.review:
+        return prompter.review(interview, lead)
+    return prompter.question(interview, lead)
 
 
-def _own_status(tables: list[Table], actor: Person) -> Decision:
+def unfinished(table: Table, user_id: str) -> bool:
+    """This partner has an open interview they have not sealed yet."""
+    return any(not interview.sealed for _, interview in _open_interviews(table, user_id))
+
+
+def own_status(tables: list[Table], user_id: str) -> tuple[str, ...]:
+    """Where this person is in each partnership: the private `status`, the Home tab."""
+    if not tables:
+        return ()
     lines = []
     for table in tables:
-        active = _active(table, actor.user_id)
-        flow = _flow(table, active[0], actor.user_id) if active else None
+        active = _active(table, user_id)
+        flow = _flow(table, active[0], user_id) if active else None
         lines.append(
             {
                 "partnership": table.partnership.name,
@@ -283,8 +294,31 @@ def _own_status(tables: list[Table], actor: Person) -> Decision:
                 "sealed": bool(active and active[1].sealed),
             }
         )
-    t = Texts.of(tables[0].partnership)
-    return say(actor.user_id, t, "own_status", lines=lines)
+    return Texts.of(tables[0].partnership).sections("own_status", lines=lines)
+
+
+def _own_status(tables: list[Table], actor: Person, ctx: Context) -> Decision:
+    """Each partnership's step, then the current question with its buttons (they work
+    whatever process sent them: the payload names partnership, round and step)."""
+    return _here(tables, actor.user_id, own_status(tables, actor.user_id), ctx)
+
+
+def unknown_button(tables: list[Table], ev: ButtonPress, ctx: Context) -> Decision:
+    """A button we cannot read (an old message, a restarted terminal): say so, in the
+    person's language, and show where they are."""
+    table = pick(tables, ev.actor.user_id)
+    return _here(tables, ev.actor.user_id, _texts(table, ctx).sections("stale_button_unknown"),
+                 ctx)
+
+
+def _here(tables: list[Table], user_id: str, lead: tuple[str, ...], ctx: Context) -> Decision:
+    """`lead`, then the question this person is at with its buttons (or `lead` alone)."""
+    table = pick(tables, user_id)
+    question = where_you_are(table, user_id, lead) if table is not None else None
+    if question is None:
+        return Decision(None, (SendPrivate(user_id, Message(lead)),))
+    changed = asked(table, _active(table, user_id)[1], ctx.now)
+    return Decision(changed, (SendPrivate(user_id, question),))
 
 
 CONFIRM = frozenset({"yes", "ja"})

@@ -83,10 +83,9 @@ class LocalAdapter(ChatAdapter):
     def notices(self, user_id: str) -> list[LocalMessage]:
         return [m for m in self.messages if m.place == f"notice:{user_id}"]
 
-    def button(self, number: int) -> tuple[LocalMessage, LocalButton]:
-        if number not in self._buttons:
-            raise LookupError(f"there is no button {number}")
-        return self._buttons[number]
+    def button(self, number: int) -> tuple[LocalMessage, LocalButton] | None:
+        """The button shown with `number` in this process, if any."""
+        return self._buttons.get(number)
 
     # --- delivery ---------------------------------------------------------------------
     def _keep(self, place: str, message: Message) -> LocalMessage:

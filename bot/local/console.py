@@ -134,14 +134,17 @@ async def _read_line(read: Callable[[str], str], prompt: str) -> str:
 
 
 async def run_console(session: LocalSession, read: Callable[[str], str] = input,
-                      language: str = "nl") -> bool:
+                      language: str = "nl", resume: bool = False) -> bool:
     """The terminal session until /quit, Ctrl-D or Ctrl-C; True when ended by Ctrl-C.
+
+    `resume` (a fresh process on a database in use): first show everyone who is
+    mid-interview where they are.
 
     After Ctrl-C the thread reading the terminal is still blocked in `read`: the caller
     should end the process without waiting for it (`bot.cli` does).
     """
     try:
-        await _session(session, read, language)
+        await _session(session, read, language, resume)
     except (asyncio.CancelledError, KeyboardInterrupt):
         # asyncio.run turns Ctrl-C into cancelling this task; a finished task ends cleanly.
         print(f"\n{GOODBYE.get(language, GOODBYE['nl'])}")
@@ -149,11 +152,14 @@ async def run_console(session: LocalSession, read: Callable[[str], str] = input,
     return False
 
 
-async def _session(session: LocalSession, read: Callable[[str], str], language: str) -> None:
+async def _session(session: LocalSession, read: Callable[[str], str], language: str,
+                   resume: bool) -> None:
     who = "coordinator"
     place = "channel"
     usage = CONSOLE_HELP.get(language, CONSOLE_HELP["nl"])
     print(usage.format(channel=session.channel_name, who=who))
+    if resume:
+        await session.resume()
     while True:
         try:
             line = (await _read_line(read, f"\n{who} @ {place}> ")).strip()
@@ -185,5 +191,3 @@ async def _session(session: LocalSession, read: Callable[[str], str], language: 
         except NotYourButton as error:
             text = NOT_YOURS.get(language, NOT_YOURS["nl"])
             print(text.format(number=error.number, owner=error.owner), file=sys.stderr)
-        except LookupError as error:
-            print(f"({error})", file=sys.stderr)

@@ -8,6 +8,7 @@ from bot.local.adapter import PLATFORM, LocalAdapter, LocalMessage
 from bot.runtime import Runtime
 from conversations.command_names import canonical, canonical_args
 from conversations.events import ButtonPress, ChannelCommand, Person, PrivateCommand, PrivateText
+from conversations.private import unfinished
 
 # Commands whose words name people.
 WITH_PEOPLE = frozenset({"partners", "coordinator"})
@@ -77,9 +78,29 @@ class LocalSession:
         """Private text to the bot."""
         await self.runtime.handle(PLATFORM, PrivateText(self.person(who), text))
 
+    async def resume(self) -> None:
+        """After a restart: show everyone who is mid-interview where they are.
+
+        Button numbers live in this process only; the question comes with fresh ones.
+        """
+        table = await self.runtime.table(PLATFORM, self.channel_id)
+        for member in table.partners if table is not None else ():
+            if unfinished(table, member.user_id):
+                person = self.people.setdefault(member.user_id,
+                                                Person(member.user_id, member.name))
+                await self.runtime.handle(PLATFORM, PrivateCommand(person, "start"))
+
     async def press(self, who: str, number: int) -> None:
-        """Press button `number`: in the channel anyone may, in a private chat only its owner."""
-        message, button = self.adapter.button(number)
+        """Press button `number`: in the channel anyone may, in a private chat only its owner.
+
+        A number this process did not show (an old one, from before a restart) is a button
+        the bot cannot read: it answers privately with where the person is.
+        """
+        found = self.adapter.button(number)
+        if found is None:
+            await self.runtime.handle(PLATFORM, ButtonPress(self.person(who), payload=""))
+            return
+        message, button = found
         owner = message.place.partition(":")[2]
         if not message.place.startswith("#") and owner != self.person(who).user_id:
             raise NotYourButton(number, self.people[owner].name if owner in self.people

@@ -54,6 +54,13 @@ async def local(engine: Engine, clock: FakeClock) -> AsyncIterator[Local]:
     await started.runtime.stop()
 
 
+async def setup_round(local: Local, *partners: str) -> None:
+    s = local.session
+    await s.command("Dewi", "/setup")
+    await s.command("Dewi", "/partners " + " ".join(f"@{p}" for p in partners))
+    await s.command("Dewi", "/round")
+
+
 async def answer_everything(s: LocalSession, who: str, organisation: str, *,
                             gets=("Knowledge",), gives=("Network",), balance="About even",
                             seal: bool = True, started: bool = False) -> None:

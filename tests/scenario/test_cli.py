@@ -97,9 +97,12 @@ async def test_the_terminal_lets_one_person_play_every_role(engine, capsys):
     await runtime.stop()
     inbox = adapter.inbox("anna")
     assert "Which organisation" in inbox[1].text  # #1 pressed "Let's start"
-    assert "you are at step 4 of 11" in inbox[-1].text  # /status in private
+    status = next(m for m in inbox if "you are at step 4 of 11" in m.text)  # /status
+    assert "4/11 · Your own interest" in status.text and status.buttons
+    # A button this process never showed: a friendly answer in her chat, and her question.
+    assert "don't recognise that button" in inbox[-1].text and "4/11" in inbox[-1].text
     out = capsys.readouterr()
-    assert "only listens to commands" in out.out and "there is no button 999" in out.err
+    assert "only listens to commands" in out.out and out.err == ""
 
 
 @pytest.mark.parametrize("command", [["migrate"], ["run"]])

@@ -17,7 +17,7 @@ from bot.cli import main
 from bot.local.adapter import LocalAdapter
 from bot.local.console import run_console
 
-from .conftest import Local
+from .conftest import Local, setup_round, start_local
 
 SECRET = "sEcr3tPw"
 
@@ -113,3 +113,46 @@ async def test_nobody_presses_buttons_in_someone_elses_private_chat(local: Local
     assert f"Button #{start} is in Anna's private chat" in capsys.readouterr().err
     await s.press("anna", start)
     assert "Which organisation" in ad.inbox("anna")[-1].text
+
+
+async def test_after_a_restart_the_terminal_shows_each_person_where_they_are(engine, clock,
+                                                                            capsys):
+    first = await start_local(engine, clock, language="nl")
+    await setup_round(first, "Anna", "Bram")
+    await first.session.press_label("Anna", "Ik begin")
+    await first.session.say("Anna", "Gemeente")
+    old = first.session.last("Anna").button("Overslaan").number
+    await first.runtime.stop()
+
+    second = await start_local(engine, clock, language="nl")  # `optafel run` again
+    quit_at_once = iter(["/quit"])
+    await run_console(second.session, read=lambda prompt: next(quit_at_once), language="nl",
+                      resume=True)
+    # At start, everyone's current question again, with buttons of this process (#1 …).
+    [anna] = second.adapter.inbox("anna")
+    assert "Welkom terug" in anna.text and "3/11" in anna.text
+    assert [b.number for b in anna.buttons] == [1]
+    [bram] = second.adapter.inbox("bram")  # Bram had not started: his welcome
+    assert "Ik begin" in [b.label for b in bram.buttons]
+
+    assert old > 3  # not a number this process has shown
+    lines = iter(["/as anna", "/dm", f"#{old}", "#1", "/quit"])
+    await run_console(second.session, read=lambda prompt: next(lines), language="nl")
+    await second.runtime.stop()
+    inbox = second.adapter.inbox("anna")
+    # The old number gets a friendly Dutch answer with her question and fresh buttons.
+    assert "Die knop herken ik niet" in inbox[1].text and "3/11" in inbox[1].text
+    assert "4/11" in inbox[2].text  # #1, shown after the restart, works
+    assert "button" not in capsys.readouterr().err
+
+
+async def test_private_status_shows_the_current_question_with_its_buttons(local: Local):
+    await setup_round(local, "Anna")
+    await local.session.press_label("Anna", "Let's start")
+    await local.session.private_command("Anna", "/status")
+    status = local.session.last("Anna")
+    assert "you are at step 2 of 11" in status.text and "2/11" in status.text
+    await local.session.say("Anna", "Gemeente")
+    await local.session.private_command("Anna", "/status")
+    await local.session.press_label("Anna", "Skip")  # on the status message itself
+    assert "4/11" in local.session.last("Anna").text

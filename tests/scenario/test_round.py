@@ -7,14 +7,7 @@ import pytest
 from bot.runtime import Runtime
 from conversations.events import ChannelCommand, Person, PrivateText
 
-from .conftest import Local, answer_everything, start_local
-
-
-async def setup_round(local: Local, *partners: str) -> None:
-    s = local.session
-    await s.command("Dewi", "/setup")
-    await s.command("Dewi", "/partners " + " ".join(f"@{p}" for p in partners))
-    await s.command("Dewi", "/round")
+from .conftest import Local, answer_everything, setup_round, start_local
 
 
 async def test_a_complete_round_with_three_partners(local: Local):
