@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 
+from babel import Locale
 from babel.dates import format_datetime, get_day_names, get_month_names
 from babel.lists import format_list
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from conversations.model import Partnership
@@ -36,6 +38,17 @@ def list_join(items: Iterable[object], language: str) -> Markup:
     """
     escaped = [str(escape(item)) for item in items]
     return Markup(format_list(escaped, locale=LOCALES[language])) if escaped else Markup("")
+
+
+def plural_form(count: int, language: str) -> str:
+    """The CLDR plural category of `count` in the language: "one" or "other" (nl, en)."""
+    return Locale.parse(LOCALES[language]).plural_form(count)
+
+
+@pass_context
+def plural(context: Context, count: int, one: str, other: str) -> str:
+    """`{{ n|plural("heeft", "hebben") }}`: the word that goes with `n` (Babel's rules)."""
+    return one if plural_form(count, context["language"]) == "one" else other
 
 
 def weekday_name(n: int, language: str) -> str:
@@ -64,7 +77,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(list_join=list_join, weekday_name=weekday_name,
-                               month_name=month_name, when=when)
+                               month_name=month_name, when=when, plural=plural)
     return environment
 
 

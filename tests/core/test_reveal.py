@@ -146,7 +146,11 @@ def test_continuity_is_common_ground_never_something_one_partner_brings():
     assert r.gets_nothing == ()  # both gain it from the collaboration as a whole
     text = text_of(r, "nl")
     assert "Wat jullie gemeen hebben" in text
-    assert "Voortbestaan van onze organisatie: Anna en Bram" in text
+    assert "Voortbestaan van de eigen organisatie: Anna en Bram" in text
+    # In a sentence with its article, about whoever wants it (not "onze": issue 13).
+    assert "willen allebei het voortbestaan van de eigen organisatie halen" in text
+    assert ("both want the continuity of their own organisation"
+            in text_of(r, "en"))
 
 
 def test_common_ground_is_what_several_partners_want_alike_most_shared_first():
@@ -182,7 +186,7 @@ def test_autonomy_given_is_shown_with_what_those_partners_get():
         ("Anna", ("knowledge", "continuity")), ("Bram", ())]
     text = text_of(r, "nl")
     assert ("Anna levert een deel van de eigen autonomie in en haalt: kennis en "
-            "voortbestaan van onze organisatie") in text
+            "het voortbestaan van de eigen organisatie") in text
     assert "Bram levert een deel van de eigen autonomie in — maar haalt er nog niets" in text
 
 

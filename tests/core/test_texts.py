@@ -40,3 +40,49 @@ def test_help_shows_commands_the_way_the_platform_types_them(language, reveal):
 def test_dutch_is_the_default():
     assert Texts("xx").language == "nl"
     assert "Welkom" in Texts("xx").markup("welcome", partnership="P", anonymous=False)
+
+
+@pytest.mark.parametrize("language,one,two", [
+    ("nl", "1 van de 3 partners heeft geantwoord. We wachten nog op: Bram en Chris.",
+     "2 van de 3 partners hebben geantwoord. We wachten nog op: Chris."),
+    ("en", "1 of 3 partners has answered. Still waiting for: Bram and Chris.",
+     "2 of 3 partners have answered. Still waiting for: Chris."),
+])
+def test_counts_take_the_languages_own_plural(language, one, two):
+    """Babel's plural rules: one partner has answered, two have."""
+    t = Texts(language)
+
+    def waiting(answered: int, missing: list[str]) -> str:
+        r = {"answered": answered, "invited": 3, "missing": missing}
+        return str(t.markup("reveal_waiting", r=r))
+
+    assert waiting(1, ["Bram", "Chris"]).startswith(one)
+    assert waiting(2, ["Chris"]).startswith(two)
+    alone = {"answered": 1, "invited": 1, "missing": [], "round_number": 1}
+    took_part = str(t.markup("reveal_header", name="Tafel", r=alone))
+    assert ("1 van de 1 partner deed mee." if language == "nl"
+            else "1 of 1 partner took part.") in took_part
+
+
+@pytest.mark.parametrize("language,one,two", [
+    ("nl", "Bram twijfelt.", "Anna en Bram twijfelen."),
+    ("en", "Bram has doubts.", "Anna and Bram have doubts."),
+])
+def test_a_verb_agrees_with_how_many_people_it_is_about(language, one, two):
+    t = Texts(language)
+    assert str(t.markup("checkin_question_doubt", who=["Bram"])).startswith(one)
+    assert str(t.markup("checkin_question_doubt", who=["Anna", "Bram"])).startswith(two)
+
+
+@pytest.mark.parametrize("calque", ["onthul", "verzegel", "klaar voor de ambitie",
+                                    "hij of zij", "houdt de eigen achterban", "je regel:",
+                                    "heeft zijn antwoorden"])
+def test_dutch_texts_have_none_of_the_calques_a_dutch_reader_stumbled_on(calque):
+    """Answers go "op tafel" and are "afgerond" rather than unsealed or sealed (issue 13)."""
+    assert calque not in (TEMPLATES / "nl.j2").read_text().lower()
+
+
+@pytest.mark.parametrize("phrase", ["your line:", "ready for the ambition", "money and means",
+                                    "keeps the time of"])
+def test_english_texts_have_none_of_the_phrases_an_english_reader_stumbled_on(phrase):
+    assert phrase not in (TEMPLATES / "en.j2").read_text().lower()
