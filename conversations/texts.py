@@ -9,11 +9,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_datetime, get_day_names, get_month_names
+from babel.dates import format_date, format_datetime, get_day_names
 from babel.lists import format_list
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
@@ -56,9 +56,9 @@ def weekday_name(n: int, language: str) -> str:
     return get_day_names("wide", locale=LOCALES[language])[n]
 
 
-def month_name(n: int, language: str) -> str:
-    """1 = January, in the language ("januari", "January")."""
-    return get_month_names("wide", locale=LOCALES[language])[n]
+def day_month(day: date, language: str) -> str:
+    """A short day and month: "5 mrt" / "5 Mar" (Babel's abbreviations)."""
+    return format_date(day, "d MMM", locale=LOCALES[language])
 
 
 def when(moment: datetime, language: str) -> str:
@@ -76,8 +76,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(list_join=list_join, weekday_name=weekday_name,
-                               month_name=month_name, when=when, plural=plural)
+    environment.filters.update(list_join=list_join, weekday_name=weekday_name, when=when,
+                               day_month=day_month, plural=plural)
     return environment
 
 

@@ -25,8 +25,8 @@ You are in the channel "#{channel}" and in private chats with the bot, as whoeve
 Je bent in het kanaal "#{channel}" en in privégesprekken met de bot, als wie je maar wilt.
   /as NAAM        doe alsof je NAAM bent (nu: {who}); wie iets deed, is lid van het kanaal
   /dm, /channel   wissel tussen je privégesprek met de bot en het gedeelde kanaal
-  /OPDRACHT ...   een opdracht waar je bent: in het kanaal bijv. /setup, /partners @anna @bram,
-                  /round, /status, /reveal; privé: /help, /status, /edit, /forget
+  /OPDRACHT ...   een opdracht waar je bent: in het kanaal bijv. /inrichten, /partners @anna
+                  @bram, /ronde, /status, /deel; privé: /hulp, /status, /wijzig, /vergeet
   #N              druk op knop nummer N
   andere tekst    in het privégesprek: je antwoord; in het kanaal is het niet voor de bot
   /quit           stoppen (alles is bewaard: start opnieuw om verder te gaan)

@@ -105,7 +105,7 @@ async def test_a_full_check_in_dms_reminder_closing_aggregate_and_picture(world:
         "Balance now: I bring much more than I get — now bringing more than before",
         "What changed: We lost our funding",
         "Watch the balance",
-        'Anna, Chris: the balance tipped toward "I bring more than I get"',
+        'Anna and Chris: the balance tipped toward "I bring more than I get"',
         "Chris: the collaboration no longer delivers what they came for",
         "To talk about",
     ):
