@@ -111,7 +111,7 @@ def _dispatch(
             loaded = _tables_of(uow, platform, event.actor.user_id)
             handler = private_text if isinstance(event, PrivateText) else private_command
             return handler(loaded, event, ctx), None
-        case ButtonPress() if payloads.decode(event.payload) is None:
+        case ButtonPress() if payloads.partnership_of(event.payload) is None:
             # A button we cannot read: answered where the person is, in their language.
             return unknown_button(_tables_of(uow, platform, event.actor.user_id), event,
                                   ctx), None

@@ -28,7 +28,8 @@ async def test_who_can_help_whom_and_an_agreement_from_a_match(local: Local):
         "Who can help whom",
         "Anna — can get: knowledge from Bram · brings: money and resources to Bram",
         "Bram — can get: money and resources from Anna · brings: knowledge to Anna and Chris",
-        "Chris — can get: knowledge from Bram (and together: continuity of our organisation) "
+        "Chris — can get: knowledge from Bram (and together: the continuity of their own "
+        "organisation) "
         "· brings: nothing the others asked for yet",
     ):
         assert expected in helping.text, expected
