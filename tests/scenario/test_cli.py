@@ -65,7 +65,9 @@ def test_the_demo_shows_a_press_as_one_line_in_its_own_language(language, press,
     assert "(updated)" not in output and "(bijgewerkt)" not in output
     step = "2/11 · Je organisatie" if language == "nl" else "2/11 · Your organisation"
     assert output.count(step) == 3 and output.count(f"\n{step}\n") == 1
-    assert len(output.splitlines()) < 450  # 846 when every press reprinted the message
+    # The round alone took 846 lines when every press reprinted the message; with the
+    # agreement and the check-in after it, the whole demo now takes about 620.
+    assert len(output.splitlines()) < 700
 
 
 def test_migrate_creates_the_database(tmp_path: Path, monkeypatch):
