@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.adapter import ChatAdapter
-from bot.config import Settings
+from bot.config import Settings, secret
 from bot.http import HttpListener
 from bot.logs import keep_secrets_out_of_logs
 from bot.runtime import Runtime
@@ -17,7 +17,7 @@ from storage.database import create_engine_for, migrate
 
 def build_runtime(settings: Settings, **runtime_options: object) -> Runtime:
     """An engine on the configured database, migrated, and a runtime on top of it."""
-    engine = create_engine_for(settings.database_url)
+    engine = create_engine_for(settings.database_url, secret(settings.optafel_answer_key))
     migrate(engine)
     runtime = Runtime(
         engine,

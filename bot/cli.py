@@ -11,7 +11,7 @@ import sys
 import click
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import Settings, secret
 from bot.database_errors import check as check_database
 from bot.database_errors import shown
 from conversations.texts import LANGUAGES
@@ -25,6 +25,27 @@ def _settings() -> Settings:
             f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
         )
         raise click.ClickException(f"The configuration is not valid — {problems}") from None
+
+
+def _open_database(settings: Settings) -> None:
+    """Migrate, and check the answer key: a missing or wrong one stops here with one line,
+    not at the first answer."""
+    from sqlalchemy.orm import Session
+
+    from storage.database import create_engine_for
+    from storage.database import migrate as run_migrations
+    from storage.keyring import AnswerKeyError
+    from storage.sealing import SealedAnswers
+
+    engine = create_engine_for(settings.database_url, secret(settings.optafel_answer_key))
+    try:
+        run_migrations(engine)
+        with Session(engine) as session:
+            SealedAnswers(session).check()
+    except AnswerKeyError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,6 +67,7 @@ def run() -> None:
     """
     settings = _settings()
     check_database(settings.database_url)
+    _open_database(settings)
     if settings.platforms:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         asyncio.run(_serve(settings))
@@ -112,9 +134,35 @@ def demo(language: str) -> None:
 @main.command()
 def migrate() -> None:
     """Bring the database (DATABASE_URL) up to the latest schema."""
-    from storage.database import migrate as run_migrations
+    settings = _settings()
+    check_database(settings.database_url)
+    _open_database(settings)
+    click.echo(f"Database is up to date: {shown(settings.database_url)}")
+
+
+@main.command("rotate-key")
+def rotate_key() -> None:
+    """Wrap every interview's key with the newest answer key.
+
+    With OPTAFEL_ANSWER_KEY: its first key (put the new key first and the old one after
+    it, comma-separated; afterwards the old one can be removed). Without it, on SQLite: a
+    new key replaces the one in the key file next to the database (stop the bot first).
+    """
+    from storage.database import create_engine_for
+    from storage.keyring import AnswerKeyError, key_file_for
+    from storage.sealing import rewrap, rotate_key_file
 
     settings = _settings()
     check_database(settings.database_url)
-    run_migrations(settings.database_url)
-    click.echo(f"Database is up to date: {shown(settings.database_url)}")
+    _open_database(settings)
+    configured = secret(settings.optafel_answer_key)
+    engine = create_engine_for(settings.database_url, configured)
+    path = None if configured else key_file_for(engine.url)
+    try:
+        changed = rotate_key_file(engine, path) if path else rewrap(engine)
+    except AnswerKeyError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
+    where = f"the new key in {path}" if path else "the first key of OPTAFEL_ANSWER_KEY"
+    click.echo(f"{changed} interview keys are now wrapped by {where}.")

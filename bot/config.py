@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = DEFAULT_URL
+    # Wraps every interview's key (storage.keyring); several, comma-separated, while rotating.
+    optafel_answer_key: SecretStr | None = None
     optafel_language: Literal["nl", "en"] = "nl"
     optafel_host: str = "127.0.0.1"
     optafel_port: int = 8080

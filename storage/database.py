@@ -12,13 +12,16 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from storage.keyring import attach
+
 DEFAULT_URL = "sqlite:///optafel.db"
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def create_engine_for(url: str, **kwargs: Any) -> Engine:
-    """An engine for `url`.
+def create_engine_for(url: str, answer_key: str | None = None, **kwargs: Any) -> Engine:
+    """An engine for `url`; `answer_key` (OPTAFEL_ANSWER_KEY) seals the answers stored
+    through it (without it: see `storage.keyring.attach`).
 
     SQLite: WAL journal, a 10 s busy timeout, foreign keys on, and every transaction
     starts with ``BEGIN IMMEDIATE`` so that writers are serialised (our stand-in for the
@@ -29,9 +32,12 @@ def create_engine_for(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("hide_parameters", True)
     if sa_url.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
-        return sa.create_engine(sa_url, **kwargs)
+        engine = sa.create_engine(sa_url, **kwargs)
+        attach(engine, answer_key)
+        return engine
 
     engine = sa.create_engine(sa_url, **kwargs)
+    attach(engine, answer_key)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

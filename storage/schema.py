@@ -123,7 +123,9 @@ class InterviewRow(Base):
     round_id: Mapped[int] = mapped_column(sa.ForeignKey("rounds.id", name="fk_interviews_round"))
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("members.id", name="fk_interviews_member"))
     step: Mapped[int]
-    answers: Mapped[dict[str, Any]]
+    # Sealed with the interview's own key, which is stored wrapped (storage.sealing).
+    answers_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    answer_key: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     editing: Mapped[bool] = mapped_column(default=False)
     sealed_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]

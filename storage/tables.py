@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from conversations.model import (
-    Answers,
     Interview,
     Member,
     Partnership,
@@ -22,6 +21,7 @@ from conversations.model import (
 )
 from storage.agreements import load_agreements, save_agreements
 from storage.schema import InterviewRow, MemberRow, PartnershipRow, RoundRow
+from storage.sealing import SealedAnswers
 from storage.serialization import message_from_json, message_to_json
 
 
@@ -34,6 +34,7 @@ class TableRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.sealed = SealedAnswers(session)
 
     @property
     def _postgresql(self) -> bool:
@@ -81,7 +82,7 @@ class TableRepository:
             partnership=_partnership(p),
             members=tuple(_member(m) for m in members),
             rounds=tuple(_round(r) for r in rounds),
-            interviews=tuple(_interview(i, number, user_id) for i, number, user_id in interviews),
+            interviews=tuple(self._interview(*found) for found in interviews),
             agreements=load_agreements(self.session, p.id),
         )
 
@@ -180,10 +181,10 @@ class TableRepository:
                 row = InterviewRow(round_id=round_row.id, member_id=member_row.id)
                 self.session.add(row)
                 existing_interviews[key] = row
+            self.sealed.write(row, interview.answers)
             _assign(
                 row,
                 step=int(interview.step),
-                answers=interview.answers.to_dict(),
                 editing=interview.editing,
                 sealed_at=interview.sealed_at,
                 reminded_at=interview.reminded_at,
@@ -252,6 +253,18 @@ class TableRepository:
             )
         )
 
+    def _interview(self, row: InterviewRow, round_number: int, user_id: str) -> Interview:
+        return Interview(
+            round_number=round_number,
+            user_id=user_id,
+            step=Step(row.step),
+            answers=self.sealed.read(row),
+            editing=row.editing,
+            sealed_at=row.sealed_at,
+            reminded_at=row.reminded_at,
+            asked_at=row.asked_at,
+        )
+
     def partnership_id_for_token(self, token: str) -> int | None:
         return self.session.scalar(
             sa.select(RoundRow.partnership_id).where(RoundRow.token == token)
@@ -273,7 +286,7 @@ class TableRepository:
         ).all()
         by_round: dict[int, list[Interview]] = {r.number: [] for r in rounds}
         for row, number, user_id in self._interviews([r.id for r in rounds]):
-            by_round[number].append(_interview(row, number, user_id))
+            by_round[number].append(self._interview(row, number, user_id))
         return [(_round(r), tuple(by_round[r.number])) for r in rounds]
 
     def due_checkins(self, now: datetime, limit: int) -> list[int]:
@@ -368,19 +381,6 @@ def _round(row: RoundRow) -> Round:
         posted=message_from_json(row.posted) if row.posted is not None else None,
         ordinal=row.ordinal,
         ambition=row.ambition,
-    )
-
-
-def _interview(row: InterviewRow, round_number: int, user_id: str) -> Interview:
-    return Interview(
-        round_number=round_number,
-        user_id=user_id,
-        step=Step(row.step),
-        answers=Answers.from_dict(row.answers or {}),
-        editing=row.editing,
-        sealed_at=row.sealed_at,
-        reminded_at=row.reminded_at,
-        asked_at=row.asked_at,
     )
 
 

@@ -21,6 +21,17 @@ from tests.own_database import own_database
 TEST_DATABASE_URL = "TEST_DATABASE_URL"
 _OWN_DATABASE_PREFIX = "optafel_test_"
 
+# The answer key of the tests' PostgreSQL databases (SQLite files get a key file of their
+# own). Through the environment it also reaches `Settings` and the processes tests start.
+ANSWER_KEY = "dGVzdHMtb25seS1hbnN3ZXIta2V5LTMyLWJ5dGVzISE="
+os.environ.setdefault("OPTAFEL_ANSWER_KEY", ANSWER_KEY)
+
+
+def engine_for(url: str, **kwargs: object) -> Engine:
+    """An engine as the tests use it: with the tests' answer key on PostgreSQL."""
+    key = None if sa.make_url(url).get_backend_name() == "sqlite" else ANSWER_KEY
+    return create_engine_for(url, answer_key=key, **kwargs)
+
 
 @pytest.fixture(scope="session")
 def postgresql_server_url() -> Iterator[str | None]:
@@ -66,7 +77,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
     """An engine on a database migrated to the newest revision."""
-    engine = create_engine_for(database_url)
+    engine = engine_for(database_url)
     migrate(engine)
     try:
         yield engine

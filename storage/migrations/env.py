@@ -50,7 +50,7 @@ def run_online() -> None:
     if config.config_file_name is not None:
         fileConfig(config.config_file_name, disable_existing_loggers=False)
     url = os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url")
-    engine = create_engine_for(url)
+    engine = create_engine_for(url, os.environ.get("OPTAFEL_ANSWER_KEY"))
     try:
         with engine.begin() as connection:
             _configure(connection)

@@ -19,8 +19,9 @@ from bot.local.adapter import LocalAdapter
 from bot.local.session import LocalSession
 from bot.runtime import Runtime
 from conversations.model import RoundKind, RoundStatus
-from storage.database import create_engine_for, migrate
+from storage.database import migrate
 from storage.unit_of_work import UnitOfWork
+from tests.conftest import engine_for
 from tests.scenario.conftest import FakeClock
 
 HELPER = Path(__file__).with_name("scheduler_process.py")
@@ -31,7 +32,7 @@ DUE = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam
 
 async def seed(url: str) -> list[int]:
     """Partnerships with two partners each, all due at DUE."""
-    engine = create_engine_for(url)
+    engine = engine_for(url)
     migrate(engine)
     runtime = Runtime(engine, default_language="en", clock=FakeClock(), drain_interval=3600)
     adapter = LocalAdapter()
@@ -76,7 +77,7 @@ async def test_two_processes_open_each_check_in_once_and_ask_each_partner_once(p
     assert set(questions) == partners and set(questions.values()) == {1}
     assert len(announcements) == PARTNERSHIPS and set(announcements.values()) == {1}
 
-    engine = create_engine_for(postgresql_url)
+    engine = engine_for(postgresql_url)
     try:
         with UnitOfWork(engine) as uow:
             for pid in ids:

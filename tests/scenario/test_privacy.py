@@ -75,6 +75,17 @@ def _stored(engine: Engine) -> str:
     return "\n".join(str(tuple(row)) for row in rows)
 
 
+def _keys_of(engine: Engine, user_id: str) -> list[tuple[str, str]]:
+    """(channel, round status) of every interview of `user_id` that still has a key."""
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(sa.text(
+            "SELECT p.channel_id, r.status FROM interviews i "
+            "JOIN members m ON m.id = i.member_id JOIN rounds r ON r.id = i.round_id "
+            "JOIN partnerships p ON p.id = r.partnership_id "
+            "WHERE m.user_id = :user AND i.answer_key IS NOT NULL ORDER BY r.id"),
+            {"user": user_id})]
+
+
 async def test_forget_erases_every_unseen_answer_after_a_confirmation(local: Local,
                                                                       engine: Engine):
     tafel, ad = local.session, local.adapter
@@ -91,6 +102,7 @@ async def test_forget_erases_every_unseen_answer_after_a_confirmation(local: Loc
     await kring.command("Dewi", "/round")
     await answer_everything(kring, "Anna", "Open-Secret")  # sealed, not revealed yet
     assert "Open-Secret" in _stored(engine) and "Cancelled-Secret" in _stored(engine)
+    assert len(_keys_of(engine, "anna")) == 3  # cancelled, revealed, open
 
     await tafel.private_command("Anna", "/forget")
     ask = tafel.last("Anna").text
@@ -102,6 +114,8 @@ async def test_forget_erases_every_unseen_answer_after_a_confirmation(local: Loc
     stored = _stored(engine)
     assert "Open-Secret" not in stored and "Cancelled-Secret" not in stored
     assert "Revealed-Org" in stored  # the revealed round keeps what everyone saw
+    # Only the revealed interview still has a key: the others can never be read again.
+    assert _keys_of(engine, "anna") == [("tafel", "revealed")]
     if engine.dialect.name == "sqlite":  # secure_delete: the bytes are gone from the file
         with closing(sqlite3.connect(engine.url.database)) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
