@@ -29,6 +29,12 @@ def test_compose_takes_the_database_password_from_the_environment():
     assert not re.search(r"postgresql\+psycopg://optafel:[^$]", compose)
 
 
+def test_compose_takes_the_answer_key_from_the_environment():
+    compose = (DEPLOY / "compose.yml").read_text()
+    assert re.search(r"OPTAFEL_ANSWER_KEY: \$\{OPTAFEL_ANSWER_KEY:\?", compose)
+    assert "OPTAFEL_ANSWER_KEY" not in _settings((DEPLOY / "env.example").read_text())
+
+
 def test_the_port_is_published_on_loopback_only():
     compose = (DEPLOY / "compose.yml").read_text()
     ports = re.findall(r'^\s+- "([^"]+)"$', compose, re.M)

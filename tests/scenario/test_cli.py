@@ -17,7 +17,7 @@ from bot.local.session import LocalSession
 from bot.runtime import Runtime
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["demo"], ["migrate"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["demo"], ["migrate"], ["rotate-key"]])
 def test_every_command_has_help(command):
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output
