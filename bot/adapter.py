@@ -125,6 +125,10 @@ class ChatAdapter(ABC):
     async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None: ...
 
     @abstractmethod
+    async def send_file(self, user_id: str, name: str, data: bytes) -> None:
+        """A file (an export) in the person's private chat, named `name`."""
+
+    @abstractmethod
     async def is_member(self, channel_id: str, user_id: str) -> bool:
         """Whether the person is in the shared channel or group (False when the platform
         will not say): who may join through an invitation. May raise on a failure that

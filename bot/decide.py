@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.inbox import wall_clock
 from conversations import payloads
+from conversations.command_names import canonical
 from conversations.context import Context
 from conversations.decision import Decision
 from conversations.events import (
@@ -26,6 +27,7 @@ from conversations.events import (
     PrivateCommand,
     PrivateText,
 )
+from conversations.exports import wants_history
 from conversations.lifecycle import channel_command
 from conversations.model import Table
 from conversations.private import (
@@ -106,9 +108,14 @@ def _dispatch(
     match event:
         case ChannelCommand():
             table = uow.tables.by_channel(platform, event.channel_id)
+            if table is not None and wants_history(event, canonical(event.name)):
+                ctx = replace(ctx, history=tuple(uow.tables.revealed(_id(table) or 0)))
             return channel_command(table, event, ctx), _id(table)
         case PrivateText() | PrivateCommand():
             loaded = _tables_of(uow, platform, event.actor.user_id)
+            if isinstance(event, PrivateCommand) and wants_history(event, canonical(event.name)):
+                ctx = replace(ctx, history=tuple(
+                    uow.tables.own_history(platform, event.actor.user_id)))
             handler = private_text if isinstance(event, PrivateText) else private_command
             return handler(loaded, event, ctx), None
         case ButtonPress() if payloads.partnership_of(event.payload) is None:

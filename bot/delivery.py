@@ -15,12 +15,14 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from bot.adapter import ChatAdapter, DeliveryError, Progress
+from bot.render.files import file_bytes
 from bot.tasks import cancel_and_wait
 from conversations.effects import (
     EditMessage,
     Effect,
     Notice,
     PostToChannel,
+    SendFile,
     SendPrivate,
     UploadPicture,
 )
@@ -226,5 +228,7 @@ async def _call(adapter: ChatAdapter, effect: Effect, progress: Progress) -> Non
             await adapter.edit_message(o, m, progress=progress)
         case UploadPicture(channel_id=c, png=p, title=t):
             await adapter.upload_picture(c, p, t)
+        case SendFile(user_id=u, name=n, rows=r):
+            await adapter.send_file(u, n, file_bytes(n, r))
         case _:
             raise TypeError(effect)

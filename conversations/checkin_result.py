@@ -286,8 +286,8 @@ def close_due(table: Table, history: History, ctx: Context) -> tuple[Decision, T
                                           closed_at=ctx.now, remind_at=None))
         empty = Message(t.sections("checkin_closed_empty"))
         return Decision(closed, (PostToChannel(channel, empty),)), None
-    closed = table.with_round(replace(rnd, status=RoundStatus.REVEALED, closed_at=ctx.now,
-                                      remind_at=None))
     message = checkin_message(t, table.partnership, result)
+    closed = table.with_round(replace(rnd, status=RoundStatus.REVEALED, closed_at=ctx.now,
+                                      remind_at=None, posted=message))  # kept for export all
     picture = trend(table, rnd, history, result, t)
     return Decision(closed, (PostToChannel(channel, message),)), picture

@@ -49,7 +49,17 @@ class UploadPicture:
     title: str
 
 
-Effect = SendPrivate | PostToChannel | Notice | EditMessage | UploadPicture
+@dataclass(frozen=True)
+class SendFile:
+    """A file privately to one user: `rows` (the first holds the column names) written as
+    JSON or CSV, by `name`'s extension. Cells are neutral markup; the file has plain text."""
+
+    user_id: str
+    name: str
+    rows: tuple[tuple[str, ...], ...]
+
+
+Effect = SendPrivate | PostToChannel | Notice | EditMessage | UploadPicture | SendFile
 
 
 def destination(effect: Effect) -> str:
@@ -59,7 +69,7 @@ def destination(effect: Effect) -> str:
     (Telegram) it lands in the channel itself.
     """
     match effect:
-        case SendPrivate(user_id=user_id):
+        case SendPrivate(user_id=user_id) | SendFile(user_id=user_id):
             return f"user:{user_id}"
         case EditMessage(origin=origin):
             return f"edit:{origin}"

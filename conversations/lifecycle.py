@@ -23,6 +23,7 @@ from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import Effect, Notice, PostToChannel, SendPrivate
 from conversations.events import ChannelCommand, Person
+from conversations.exports import ALL, full_export
 from conversations.helping import helping_message
 from conversations.interview import MAX_TEXT
 from conversations.messages import Button, Message
@@ -284,10 +285,13 @@ def _language(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Deci
 
 
 def _export(table: Table, cmd: ChannelCommand, t: Texts, ctx: Context) -> Decision:
-    """The last reveal exactly as it was posted, privately to the coordinator.
+    """The last reveal exactly as it was posted, privately to the coordinator; `export all`:
+    every revealed round and check-in as files (`exports.full_export`).
 
     Never rebuilt: today's anonymity setting or partner list cannot change what it shows.
     """
+    if cmd.args and cmd.args[0].lower() in ALL:
+        return full_export(table, cmd, t, ctx)
     latest = table.latest()
     if latest is None or latest.posted is None:
         return notice(cmd, t, "nothing_to_export")

@@ -13,6 +13,7 @@ from conversations.context import Context
 from conversations.decision import Decision
 from conversations.effects import EditMessage, Effect, Notice, PostToChannel, SendPrivate
 from conversations.events import ButtonPress, Join, Person, PrivateCommand, PrivateText
+from conversations.exports import own_export
 from conversations.interview import Input, Outcome, Pressed, Text, apply
 from conversations.lifecycle import CHANNEL_COMMANDS
 from conversations.messages import Message
@@ -233,6 +234,8 @@ def private_command(tables: list[Table], ev: PrivateCommand, ctx: Context) -> De
         return say(user_id, t, "help_private", member=table is not None)
     if table is None:
         return say(user_id, t, "not_in_partnership")
+    if name == "export":  # in private: one's own answers; in the channel: the reveals
+        return own_export(tables, user_id, t, ctx)
     if name in CHANNEL_COMMANDS:
         return say(user_id, t, "channel_only", command=ev.name.lower())
     if name == "status":

@@ -13,6 +13,7 @@ from conversations.effects import (
     Effect,
     Notice,
     PostToChannel,
+    SendFile,
     SendPrivate,
     UploadPicture,
 )
@@ -28,7 +29,8 @@ from conversations.events import (
 from conversations.messages import Button, Message, MultiSelect
 
 EFFECT_TYPES: dict[str, type] = {
-    cls.__name__: cls for cls in (SendPrivate, PostToChannel, Notice, EditMessage, UploadPicture)
+    cls.__name__: cls
+    for cls in (SendPrivate, PostToChannel, Notice, EditMessage, UploadPicture, SendFile)
 }
 
 
@@ -104,6 +106,8 @@ def effect_to_json(effect: Effect) -> tuple[str, dict[str, Any]]:
                 "png": base64.b64encode(png).decode("ascii"),
                 "title": title,
             }
+        case SendFile(user_id=user_id, name=name, rows=rows):
+            payload = {"user_id": user_id, "name": name, "rows": [list(r) for r in rows]}
         case _:
             raise TypeError(f"not an effect: {effect!r}")
     return type(effect).__name__, payload
@@ -125,6 +129,9 @@ def effect_from_json(kind: str, payload: dict[str, Any]) -> Effect:
         return UploadPicture(
             payload["channel_id"], base64.b64decode(payload["png"]), payload["title"]
         )
+    if kind == "SendFile":
+        rows = tuple(tuple(row) for row in payload["rows"])
+        return SendFile(payload["user_id"], payload["name"], rows)
     raise ValueError(f"unknown effect kind {kind!r}")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
+from conversations.context import Past
 from conversations.model import (
     Interview,
     Member,
@@ -288,6 +289,29 @@ class TableRepository:
         for row, number, user_id in self._interviews([r.id for r in rounds]):
             by_round[number].append(self._interview(row, number, user_id))
         return [(_round(r), tuple(by_round[r.number])) for r in rounds]
+
+    def revealed(self, partnership_id: int) -> list[Past]:
+        """Every revealed round and check-in of the partnership, oldest first (no answers)."""
+        rounds = self.session.scalars(
+            sa.select(RoundRow)
+            .where(RoundRow.partnership_id == partnership_id,
+                   RoundRow.status == str(RoundStatus.REVEALED))
+            .order_by(RoundRow.number)
+        ).all()
+        return [Past(partnership_id, _round(r)) for r in rounds]
+
+    def own_history(self, platform: str, user_id: str) -> list[Past]:
+        """Every interview of this person on `platform`, in every round, with its round."""
+        found = self.session.execute(
+            sa.select(InterviewRow, RoundRow)
+            .join(RoundRow, InterviewRow.round_id == RoundRow.id)
+            .join(MemberRow, InterviewRow.member_id == MemberRow.id)
+            .join(PartnershipRow, MemberRow.partnership_id == PartnershipRow.id)
+            .where(PartnershipRow.platform == platform, MemberRow.user_id == user_id)
+            .order_by(RoundRow.partnership_id, RoundRow.number)
+        ).all()
+        return [Past(r.partnership_id, _round(r), self._interview(i, r.number, user_id))
+                for i, r in found]
 
     def due_checkins(self, now: datetime, limit: int) -> list[int]:
         """Ids of partnerships whose next check-in is due, the most overdue first.

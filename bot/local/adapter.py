@@ -60,6 +60,7 @@ class LocalAdapter(ChatAdapter):
     ) -> None:
         self.messages: list[LocalMessage] = []
         self.pictures: list[Path] = []
+        self.files: list[Path] = []
         self._by_id: dict[str, LocalMessage] = {}
         self._buttons: dict[int, tuple[LocalMessage, LocalButton]] = {}
         self._button_count = 0
@@ -134,12 +135,22 @@ class LocalAdapter(ChatAdapter):
         """Everyone at the terminal sits at the one local table."""
         return True
 
-    async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
-        """Pictures go to `picture_dir`, by default a temporary folder (never the cwd)."""
+    def _folder(self) -> Path:
+        """Pictures and files go to `picture_dir`, by default a temporary folder that only
+        its owner can read (never the working directory)."""
         if self._picture_dir is None:
             self._picture_dir = Path(tempfile.mkdtemp(prefix="optafel-pictures-"))
         self._picture_dir.mkdir(parents=True, exist_ok=True)
-        path = self._picture_dir / f"optafel-{len(self.pictures) + 1}.png"
+        return self._picture_dir
+
+    async def upload_picture(self, channel_id: str, png: bytes, title: str) -> None:
+        path = self._folder() / f"optafel-{len(self.pictures) + 1}.png"
         path.write_bytes(png)
         self.pictures.append(path)
         self._keep(f"#{channel_id}", Message((html.escape(f"{title}: {path}"),)))
+
+    async def send_file(self, user_id: str, name: str, data: bytes) -> None:
+        path = self._folder() / name
+        path.write_bytes(data)
+        self.files.append(path)
+        self._keep(f"dm:{user_id}", Message((html.escape(f"{name}: {path}"),)))

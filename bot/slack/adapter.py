@@ -194,6 +194,14 @@ class SlackAdapter(ChatAdapter):
         except Exception as error:
             raise _translate(error) from error
 
+    async def send_file(self, user_id: str, name: str, data: bytes) -> None:
+        try:
+            channel = await self._im(user_id)
+            await self.client.files_upload_v2(channel=channel, content=data, filename=name,
+                                              title=name)
+        except Exception as error:
+            raise _translate(error, private=True) from error
+
     async def publish_home(self, user_id: str) -> None:
         """Show the person's App Home: partnerships, open interviews, round status."""
         if self.runtime is None:

@@ -295,6 +295,11 @@ class TelegramAdapter(ChatAdapter):
             parse_mode=ParseMode.HTML,
         )
 
+    async def send_file(self, user_id: str, name: str, data: bytes) -> None:
+        chat_id = int(user_id)
+        await self._call(chat_id, self.bot.send_document, chat_id=chat_id,
+                         document=InputFile(data, filename=name))
+
 
 def _as_delivery_error(error: Exception) -> DeliveryError:
     """`_call` already turned Telegram's errors into DeliveryErrors; anything else: retry."""

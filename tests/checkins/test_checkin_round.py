@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -189,6 +190,12 @@ async def test_the_coordinator_reveals_early(world: CheckinWorld):
     assert count(w.channel(), "1 of 2 partners answered. Not answered: Bram.") == 1
     await s.press_label("Bram", "About even")  # too late: the answers are on the table
     assert "can no longer be changed" in s.last("Bram").text
+    await s.command("Dewi", "/export all")  # the check-in as posted, after the round
+    exported = json.loads(ad.files[0].read_text())
+    assert [(r["kind"], r["round"]) for r in exported if r["part"] == "1"] == [
+        ("interests", "1"), ("checkin", "1")]
+    assert "1 of 2 partners answered. Not answered: Bram." in "\n".join(
+        r["text"] for r in exported)
 
 
 async def test_anonymous_check_ins_hide_names_in_text_and_picture(world: CheckinWorld):

@@ -138,6 +138,7 @@ class Sent:
     edits: int = 0
     photo: bytes | None = None
     at: float = 0.0
+    document: tuple[str, bytes] | None = None  # (file name, content)
 
     @property
     def buttons(self) -> list[dict[str, str]]:
@@ -402,6 +403,7 @@ class FakeTelegram:
         for key, value in form.items():
             if isinstance(value, web.FileField):
                 files[key] = value.file.read()
+                params.setdefault("_file_names", {})[key] = value.filename
             else:
                 params[key] = _decode(str(value))
         return params, files
@@ -494,7 +496,12 @@ class FakeTelegram:
             "chat": chat.to_json(),
             "date": int(time.time()),
         }
-        if sent.photo is not None:
+        if sent.document is not None:
+            data["document"] = {"file_id": f"doc-{sent.message_id}",
+                                "file_unique_id": f"d{sent.message_id}",
+                                "file_name": sent.document[0],
+                                "file_size": len(sent.document[1])}
+        elif sent.photo is not None:
             data["photo"] = [{"file_id": f"photo-{sent.message_id}",
                               "file_unique_id": f"u{sent.message_id}",
                               "width": 800, "height": 600, "file_size": len(sent.photo)}]
@@ -691,6 +698,17 @@ class FakeTelegram:
         user = self.users.get(user_id) or TgUser(user_id, f"user {user_id}")
         status = "left" if user_id in self.outsiders.get(chat.id, set()) else "member"
         return {"status": status, "user": user.to_json()}
+
+    async def _api_sendDocument(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
+        chat = self._chat(params.get("chat_id"))
+        document = files.get("document")
+        if document is None:
+            raise _bad("there is no document in the request")
+        name = params.get("_file_names", {}).get("document", "file")
+        sent = Sent(chat.id, self._next_message_id(), "", "", None,
+                    document=(name, document), at=time.monotonic())
+        self.sent.append(sent)
+        return self._message_json(sent)
 
     async def _api_sendPhoto(self, params: dict[str, Any], files: dict[str, bytes]) -> Any:
         chat = self._chat(params.get("chat_id"))

@@ -105,3 +105,24 @@ async def test_typed_formatting_shows_as_typed_in_the_channel(workspace: Workspa
             assert styled not in raw  # no marker pair Slack would style
     shown = "\n".join(section_text(m) for m in workspace.channel_messages())
     assert typed in shown  # every typed character is there, as typed
+
+
+async def test_exports_are_uploaded_into_the_direct_message(workspace: Workspace) -> None:
+    api = workspace.api
+    anna = workspace.user("U0ANNA", "anna")
+    bert = workspace.user("U0BERT", "bert")
+    await anna.command("setup")
+    await anna.command("partners <@U0BERT>")
+    await anna.command("round")
+    await walk(bert, "Hogeschool Noord", own_interest="Bert-Own-Marker")
+    await anna.command("reveal")
+    await anna.command("export all")
+    await bert.command("export", private=True)
+    await workspace.settle()
+    uploaded = {f["filename"]: f for f in api.files.values()}
+    to_anna = [f for f in uploaded.values() if f["channel"] == anna.im]
+    to_bert = [f for f in uploaded.values() if f["channel"] == bert.im]
+    assert sorted(f["filename"].rsplit(".", 1)[1] for f in to_anna) == ["csv", "json"]
+    assert sorted(f["filename"].rsplit(".", 1)[1] for f in to_bert) == ["csv", "json"]
+    assert all(b"Bert-Own-Marker" in f["data"] for f in to_bert)
+    assert not any(f["channel"] == CHANNEL_ID for f in uploaded.values())

@@ -4,7 +4,14 @@ import json
 
 import pytest
 
-from conversations.effects import EditMessage, Notice, PostToChannel, SendPrivate, UploadPicture
+from conversations.effects import (
+    EditMessage,
+    Notice,
+    PostToChannel,
+    SendFile,
+    SendPrivate,
+    UploadPicture,
+)
 from conversations.messages import Button, Message, MultiSelect
 from storage.serialization import EFFECT_TYPES, effect_from_json, effect_to_json
 
@@ -28,6 +35,7 @@ EFFECTS = [
     EditMessage("C1:1712345678.000100", RICH),
     UploadPicture("C1", bytes(range(256)) + b"\x89PNG\r\n\x1a\n", "Trend"),
     UploadPicture("C1", b"", ""),
+    SendFile("U1", "export.csv", (("kind", "text"), ("interests", "<b>Ja</b> &amp; nee"))),
 ]
 
 

@@ -24,7 +24,7 @@ def test_every_group_command_in_the_menu_is_one_the_bot_knows() -> None:
         assert set(names) <= {*HANDLERS, "setup", "help"}
         assert names == [name for name, _ in GROUP["en"]]  # the same menu in both languages
         assert [canonical(n) for n, _ in PRIVATE[language]] == ["status", "edit", "forget",
-                                                                 "help"]
+                                                                 "export", "help"]
     assert [n for n, _ in GROUP["nl"]][:4] == ["status", "ronde", "herinner", "deel"]
 
 
@@ -40,4 +40,5 @@ async def test_menus_are_set_at_start_for_groups_and_private_chats(
     assert {c["command"] for c in group_en} >= {"setup", "round", "status", "remind", "reveal"}
     assert next(c for c in group_nl if c["command"] == "status")["description"].startswith("Wie")
     assert next(c for c in group_en if c["command"] == "status")["description"].startswith("Who")
-    assert [c["command"] for c in private_en] == ["status", "edit", "forget", "help"]
+    assert [c["command"] for c in private_en] == ["status", "edit", "forget", "export",
+                                                  "help"]

@@ -110,3 +110,28 @@ async def test_a_complete_round_through_telegram(world: World) -> None:
     assert len(fake.answered) == len(presses)
     assert all(c.ok for c in fake.calls_of("sendMessage") + fake.calls_of("editMessageText"))
     assert len(fake.calls_of("getUpdates")) >= 1 and fake.calls_of("deleteWebhook")
+
+
+async def test_exports_arrive_as_documents_in_the_private_chat(world: World) -> None:
+    fake = world.fake
+    anna, bert = world.member(ANNA), world.member(BERT)
+    await anna.in_group("/setup")
+    token = fake.deep_link_payload(await anna.in_group("/round"))
+    for person in (anna, bert):
+        await person.start(token)
+    await anna.interview(organisation="Gemeente Utrecht", org_interest="Fewer dropouts",
+                         own_interest="Anna-Own-Marker")
+    await bert.interview(organisation="Hogeschool", org_interest="Internships",
+                         own_interest="Bert-Own-Marker")
+    await anna.in_group("/reveal")
+    await fake.group_command(ANNA, GROUP, "/export all")
+    await bert.say("/export")
+    await world.settle()
+    anna_files = dict(s.document for s in anna.inbox() if s.document)
+    bert_files = dict(s.document for s in bert.inbox() if s.document)
+    assert sorted(name[-4:] for name in anna_files) == [".csv", "json"]
+    assert "Bert-Own-Marker" in anna_files[next(n for n in anna_files if n.endswith("json"))
+                                           ].decode()  # revealed: in the reveal export
+    [own] = [data for name, data in bert_files.items() if name.endswith(".json")]
+    assert "Bert-Own-Marker" in own.decode() and "Anna-Own-Marker" not in own.decode()
+    assert all(not s.document for s in world.group())  # files go privately only
