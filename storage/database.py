@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
 
 from storage.keyring import attach
 
@@ -34,6 +34,7 @@ def create_engine_for(url: str, answer_key: str | None = None, **kwargs: Any) ->
         kwargs.setdefault("pool_pre_ping", True)
         engine = sa.create_engine(sa_url, **kwargs)
         attach(engine, answer_key)
+        event.listen(engine, "handle_error", _first_line_only)
         return engine
 
     engine = sa.create_engine(sa_url, **kwargs)
@@ -61,6 +62,23 @@ def create_engine_for(url: str, answer_key: str | None = None, **kwargs: Any) ->
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _first_line_only(context: ExceptionContext) -> None:
+    """PostgreSQL adds a DETAIL to errors that may quote the failing row (``Failing row
+    contains (…)``: an answer); hide_parameters does not cover it. Keep the first line.
+
+    The detail stays available to code as the DBAPI error's ``diag``.
+    """
+    original = context.original_exception
+    text = str(original)
+    first = text.split("\n", 1)[0]
+    if first == text:
+        return
+    original.args = (first,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None and wrapped.args:
+        wrapped.args = (str(wrapped.args[0]).replace(text, first), *wrapped.args[1:])
 
 
 def is_postgresql(bind: Engine | Connection) -> bool:

@@ -78,7 +78,7 @@ def test_an_interview_that_starts_afresh_has_no_key_any_more(engine: Engine) -> 
     assert _wrapped_keys(engine) == []
     raw = _raw(engine)
     assert MARKER.encode() not in raw
-    if engine.dialect.name == "sqlite":  # secure_delete: the old key's bytes are overwritten
+    if engine.dialect.name == "sqlite":  # nor are the old wrapped key's bytes left in the file
         assert wrapped not in raw
 
 
