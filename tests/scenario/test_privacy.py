@@ -70,7 +70,7 @@ async def test_a_partner_taken_off_the_list_cannot_start_with_an_old_button(loca
 def _stored(engine: Engine) -> str:
     """Everything the database holds about people and their answers, as one text."""
     with engine.connect() as connection:
-        rows = [row for name in ("members", "interviews", "outbox")
+        rows = [row for name in ("members", "interviews", "outbox", "inbox")
                 for row in connection.execute(sa.text(f"SELECT * FROM {name}"))]  # noqa: S608
     return "\n".join(str(tuple(row)) for row in rows)
 
