@@ -4,9 +4,13 @@ published on loopback for a reverse proxy, a pinned base image."""
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
+from packaging.requirements import Requirement
+
 DEPLOY = Path(__file__).parents[1] / "deploy"
+PYPROJECT = Path(__file__).parents[1] / "pyproject.toml"
 
 
 def _settings(text: str) -> dict[str, str]:
@@ -49,3 +53,35 @@ def test_images_are_pinned_and_the_healthcheck_uses_the_configured_port():
     assert re.fullmatch(r"postgres:\d+\.\d+(-\w+)?", db)
     [health] = re.findall(r"^HEALTHCHECK .*$", dockerfile, re.M)
     assert "OPTAFEL_PORT" in health
+
+
+def _locked() -> dict[str, str]:
+    """name → version of every package in the lock; every line pins one file by hash."""
+    pins = {}
+    for line in (DEPLOY / "requirements.lock").read_text().splitlines():
+        if not line or line.startswith("#"):
+            continue
+        found = re.fullmatch(r"([a-z0-9.-]+)==(\S+) --hash=sha256:[0-9a-f]{64}", line)
+        assert found, line
+        pins[found.group(1)] = found.group(2)
+    return pins
+
+
+def test_every_dependency_is_locked_to_a_version_it_allows():
+    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    needed = [*project["dependencies"], *project["optional-dependencies"]["postgres"]]
+    locked = _locked()
+    for text in needed:
+        requirement = Requirement(text)
+        name = requirement.name.lower().replace("_", "-")
+        assert name in locked, name
+        assert requirement.specifier.contains(locked[name]), (name, locked[name])
+
+
+def test_the_image_installs_exactly_the_lock_for_its_python():
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "pip install --no-cache-dir --require-hashes -r deploy/requirements.lock" in dockerfile
+    assert "--no-deps" in dockerfile  # the project itself brings nothing unlocked
+    [base] = re.findall(r"^FROM python:(\d+\.\d+)\.", dockerfile, re.M)
+    header = (DEPLOY / "requirements.lock").read_text().splitlines()[0]
+    assert f"CPython {base} " in header
