@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from tests.conftest import ANSWER_KEY
 from tests.fakes.slack_api import BOT_TOKEN
 from tests.fakes.slack_requests import SIGNING_SECRET
 from tests.log_capture import logged
@@ -34,5 +35,5 @@ async def test_a_full_round_logs_no_secret_and_no_answer(workspace: Workspace,
     assert org in shown  # the answers did travel, through the Web API
     text = logged(caplog)
     assert len(caplog.records) > 5
-    for secret in (BOT_TOKEN, SIGNING_SECRET, *MARKERS):
+    for secret in (BOT_TOKEN, SIGNING_SECRET, ANSWER_KEY, *MARKERS):
         assert secret not in text

@@ -196,7 +196,7 @@ def test_existing_answers_are_encrypted_on_migrate(database_url: str) -> None:
     engine = engine_for(database_url)
     try:
         with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), "0011")  # the one before 0012
+            command.upgrade(alembic_config(connection), "0012")  # the one before 0013
             connection.execute(sa.text(
                 "INSERT INTO partnerships (id, platform, channel_id, name, language, timezone, "
                 "anonymous, created_at) VALUES (1, 'local', 'c', 'T', 'nl', 'UTC', false, "

@@ -5,8 +5,8 @@ interview's own key) and `answer_key` (that key, wrapped; see `storage.keyring`)
 Existing answers are encrypted here, on migrate, and the plaintext column is dropped; on
 SQLite the table is copied and the old one deleted with secure_delete on.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-01
 """
 
@@ -22,8 +22,8 @@ from alembic import op
 from storage.keyring import KEY_BYTES, keyring_for
 from storage.sealing import seal, unseal
 
-revision: str = "0012"
-down_revision: str | Sequence[str] | None = "0011"
+revision: str = "0013"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
