@@ -20,6 +20,7 @@ import aiohttp
 
 from storage.database import create_engine_for
 from storage.unit_of_work import UnitOfWork
+from tests.conftest import ANSWER_KEY
 from tests.telegram.world import free_port
 
 PROGRAM = Path(sys.executable).parent / "optafel"
@@ -112,7 +113,9 @@ class Bots:
         """A new process on the test's database, with these settings on top (and its HTTP
         listener on `port`, or on a free one)."""
         number = len(self.started) + 1
-        bot = BotProcess({"DATABASE_URL": self.database_url, "OPTAFEL_LANGUAGE": "en", **env},
+        # The answer key the test's own runtime sealed answers with (tests/conftest.py).
+        bot = BotProcess({"DATABASE_URL": self.database_url, "OPTAFEL_LANGUAGE": "en",
+                          "OPTAFEL_ANSWER_KEY": ANSWER_KEY, **env},
                          self.tmp_path, self.tmp_path / f"optafel-run-{number}.log", port)
         self.started.append(bot)
         return await bot.start()
