@@ -23,7 +23,7 @@ GROUP: dict[str, tuple[tuple[str, str], ...]] = {
         ("coordinator", "Voeg een coördinator toe: antwoord op een bericht van die persoon"),
         ("anoniem", "aan of uit: alles op tafel zonder namen (coördinator)"),
         ("taal", "nl of en: de taal van de bot in deze groep (coördinator)"),
-        ("exporteer", "Laatste onthulling privé naar jou; 'alles': alles als bestanden"),
+        ("exporteer", "Wat het laatst op tafel kwam, privé; 'alles': alles als bestanden"),
         ("afspraak", "Stel een afspraak voor: @naam en wat die brengt"),
         ("bevestig", "Bevestig een afspraak die jij brengt: het nummer"),
         ("afspraken", "Alle afspraken; coördinator: wijzig of sluit een nummer"),
