@@ -5,6 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from conversations.events import Event
@@ -43,15 +44,20 @@ class Unreadable(Exception):
 
 @dataclass
 class Progress:
-    """How many parts of a split message have arrived.
+    """How many parts of a split message have arrived, and what the outbox knows more.
 
     `arrived` is awaited with the new count after each part but the last: the runtime
     stores it with the outbox item, so a retry, even after a crash between two parts,
-    never posts a part twice.
+    never posts a part twice. `item` is the outbox item's id, for a platform that can
+    label what it posts (Slack's message metadata). `in_doubt_since` is set when an
+    earlier attempt was cut off (a kill, a lost answer) and may have delivered parts
+    after `done`: a platform that can look them up since then does so before sending.
     """
 
     done: int = 0
     arrived: Callable[[int], Awaitable[None]] | None = None
+    item: int | None = None
+    in_doubt_since: datetime | None = None
 
 
 Part = TypeVar("Part")

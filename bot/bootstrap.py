@@ -19,13 +19,13 @@ def build_runtime(settings: Settings, **runtime_options: object) -> Runtime:
     """An engine on the configured database, migrated, and a runtime on top of it."""
     engine = create_engine_for(settings.database_url, secret(settings.optafel_answer_key))
     migrate(engine)
-    runtime = Runtime(
-        engine,
-        default_language=settings.optafel_language,
-        checkin_window=timedelta(hours=settings.optafel_checkin_window_hours),
-        delivery_budget=timedelta(hours=settings.optafel_delivery_budget_hours),
-        **runtime_options,
-    )
+    options: dict[str, object] = {
+        "default_language": settings.optafel_language,
+        "checkin_window": timedelta(hours=settings.optafel_checkin_window_hours),
+        "delivery_budget": timedelta(hours=settings.optafel_delivery_budget_hours),
+        "delivery_concurrency": settings.optafel_delivery_concurrency,
+    }
+    runtime = Runtime(engine, **{**options, **runtime_options})
     runtime.scheduler = Scheduler(runtime, interval=settings.optafel_scheduler_interval)
     return runtime
 
@@ -51,6 +51,8 @@ class Service:
         await self.listener.start()
 
     async def stop(self) -> None:
+        """No new events first (the listener), then the runtime: the sends under way
+        finish or are given back (`bot.delivery`), and the adapters close."""
         await self.listener.stop()
         await self.runtime.stop()
         self.runtime.engine.dispose()

@@ -118,7 +118,12 @@ async def _serve(settings: Settings) -> None:
     try:
         await stop.wait()
     finally:
+        # SIGTERM/SIGINT: take no more events, let the sends under way finish for a few
+        # seconds, give back what is still waiting (a long rate limit): due at once for
+        # the next process. Well within 10 seconds, whatever the backlog.
+        logging.getLogger("optafel").info("stopping")
         await service.stop()
+        logging.getLogger("optafel").info("stopped")
 
 
 @main.command()

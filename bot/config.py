@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     optafel_scheduler_interval: float = 30.0
     # How long a message is retried after its first failure (rate-limit waits not counted).
     optafel_delivery_budget_hours: float = 24.0
+    # How many messages are sent at the same time, each to another destination.
+    optafel_delivery_concurrency: int = 8
 
     @field_validator("optafel_checkin_window_hours", "optafel_scheduler_interval",
                      "optafel_delivery_budget_hours")
@@ -49,6 +51,13 @@ class Settings(BaseSettings):
     def _positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError("must be more than 0")
+        return value
+
+    @field_validator("optafel_delivery_concurrency")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
         return value
 
     @field_validator("slack_api_url")

@@ -1,22 +1,39 @@
 """Delivery: the outbox worker that sends what decisions queued, with retries.
 
+Destinations are served in parallel, at most `concurrency` sends at a time, and each
+destination in order: a claim only returns the oldest undelivered item of a destination,
+so its next item waits until this one is sent (or given up). A send that waits — a
+rate limit waited out inside the SDK, an outage — holds one place and delays nobody else.
+Decisions only `wake` the worker; `drain` is the explicit "deliver what is due now and
+wait for it" of tests and the terminal session.
+
 Each claimed item carries a lease token; every write about it ("part arrived", "sent",
-"retry", "failed") is fenced by that token, so a process that lost an item to another
-never records over it. Leases are renewed while a send is under way.
+"retry", "failed", "released") is fenced by that token, so a process that lost an item to
+another never records over it. Leases are renewed while a send is under way, and they
+name this process (`storage.owners`): a process that sees another one is dead takes its
+items over at once, without waiting for their leases to run out.
+
+Stopping lets the sends under way finish for a short grace period; sends still waiting
+then (a long rate limit) are cancelled and their items given back, due at once and marked
+in doubt, so the next process resumes them straight away and, where the platform can be
+asked (Slack), first looks whether the cut-off send arrived after all.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 
 from bot.adapter import ChatAdapter, DeliveryError, Progress
 from bot.render.files import file_bytes
-from bot.tasks import cancel_and_wait
+from bot.tasks import cancel_and_wait, sleep_until_woken
 from conversations.effects import (
     EditMessage,
     Effect,
@@ -28,18 +45,34 @@ from conversations.effects import (
 )
 from conversations.private import delivery_failed
 from storage.outbox import OutboxItem, OutboxRepository
+from storage.owners import Owner, hold_owner
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-# A dead process's items are taken over after at most this; the living renew theirs.
+T = TypeVar("T")
+# A process that dies without its lock being seen free (the fallback) leaves its items to
+# the others after at most this; the living renew theirs.
 LEASE_SECONDS = 15.0
 DRAIN_INTERVAL = 1.0
+# Sends at the same time, each to another destination.
+CONCURRENCY = 8
+# How long stopping waits for the sends under way before it cuts them off.
+SHUTDOWN_GRACE = 5.0
 
 
 class LeaseLost(Exception):
     """The item's lease ran out and another process claimed it: leave it to that one."""
+
+
+@dataclass
+class _Flight:
+    """An item being delivered: `send` (the platform call) is the only part ever cut off."""
+
+    item: OutboxItem
+    task: asyncio.Task[None] | None = None
+    send: asyncio.Future[None] | None = None
 
 
 class Delivery:
@@ -54,84 +87,179 @@ class Delivery:
         budget: timedelta,
         drain_interval: float = DRAIN_INTERVAL,
         lease_seconds: float = LEASE_SECONDS,
+        concurrency: int = CONCURRENCY,
+        grace: float = SHUTDOWN_GRACE,
     ) -> None:
         self.engine = engine
         self.adapters = adapters
         self.clock = clock
         # How long a message is retried after its first failure (rate-limit waits aside).
         self.budget = budget
-        self._drain_lock = asyncio.Lock()
         self._drain_interval = drain_interval
-        self._drain_task: asyncio.Task | None = None
-        self._heartbeat_task: asyncio.Task | None = None
-        self._leases: set[str] = set()  # lease tokens of the items being sent
         self._lease_seconds = lease_seconds
+        self._concurrency = concurrency
+        self._grace = grace
+        self._flights: dict[int, _Flight] = {}
+        self._claiming = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._sent = 0  # items sent by this process
+        self._landed = 0  # deliveries that ended (sent or not), to see one end meanwhile
+        self._owner: Owner | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
+    # --- lifecycle --------------------------------------------------------------------
     async def start(self) -> None:
-        self._drain_task = asyncio.create_task(self._drain_forever())
-        self._heartbeat_task = asyncio.create_task(self._heartbeat())
+        """Take this process's owner lock, take over dead processes' items, run."""
+        if self._tasks:
+            return
+        self._stopping = False
+        self._owner = await asyncio.to_thread(hold_owner, self.engine)
+        await asyncio.to_thread(self._take_over_the_dead)
+        self._tasks = [asyncio.create_task(self._run()), asyncio.create_task(self._heartbeat())]
 
     async def stop(self) -> None:
-        for task in (self._drain_task, self._heartbeat_task):
-            await cancel_and_wait(task)
-        self._drain_task = self._heartbeat_task = None
+        """Claim nothing more; let the sends under way finish within the grace period,
+        then cut off the rest and give their items back, due at once."""
+        if not self._tasks:
+            return
+        run, heartbeat = self._tasks
+        self._stopping = True
+        await cancel_and_wait(run)
+        async with self._claiming:  # a claim under way has started its sends
+            flights = [f.task for f in self._flights.values() if f.task is not None]
+        if flights:
+            await asyncio.wait(flights, timeout=self._grace)
+            for flight in list(self._flights.values()):
+                if flight.send is not None:
+                    flight.send.cancel()
+            await asyncio.gather(*flights, return_exceptions=True)
+        await cancel_and_wait(heartbeat)
+        self._tasks = []
+        if self._owner is not None:
+            await asyncio.to_thread(self._owner.close)
+            self._owner = None
 
-    async def _drain_forever(self) -> None:
-        while True:
-            try:
-                await self.drain()
-            except Exception:  # keep delivering whatever one bad pass did
-                log.exception("outbox drain failed")
-            await asyncio.sleep(self._drain_interval)
+    def wake(self) -> None:
+        """Something may be due now (a decision queued it): look soon, never wait here."""
+        self._wake.set()
 
     async def drain(self) -> int:
-        """Deliver what is due in the outbox; returns how many were delivered.
+        """Deliver what is due now and wait until it is done, including sends that were
+        already under way; returns how many items were sent meanwhile."""
+        before = self._sent
+        while True:
+            landed = self._landed
+            try:
+                await self._dispatch()
+                claimed = True
+            except Exception:  # the database refused: the worker tries again on its own
+                log.exception("outbox dispatch failed")
+                claimed = False
+            running = {f.task for f in self._flights.values() if f.task is not None}
+            if running:
+                await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            elif not claimed or self._landed == landed:
+                return self._sent - before
+            # else a send ended while we claimed: its destination's next item may be due
+            # now, though the claim (its snapshot taken before) did not see it.
 
-        A claim holds at most the oldest undelivered item per destination, so a message
-        that has to wait (rate limit, outage) keeps the ones behind it waiting too.
-        """
-        delivered = 0
-        async with self._drain_lock:
-            while items := await asyncio.to_thread(self._claim):
-                self._leases.add(items[0].lease)
-                try:
-                    for item in items:
-                        delivered += await self._deliver(item)
-                finally:
-                    self._leases.discard(items[0].lease)
-        return delivered
+    # --- the worker -------------------------------------------------------------------
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._dispatch()
+            except Exception:  # keep delivering whatever one bad pass did
+                log.exception("outbox dispatch failed")
+            await sleep_until_woken(self._wake, self._drain_interval)
 
-    def _claim(self) -> list[OutboxItem]:
+    async def _dispatch(self) -> None:
+        """Claim what is due for the free places and start sending it."""
+        async with self._claiming:
+            free = self._concurrency - len(self._flights)
+            if self._stopping or free <= 0 or not self.adapters:
+                return
+            claim = asyncio.ensure_future(asyncio.to_thread(self._claim, free))
+            try:
+                await asyncio.shield(claim)
+            finally:
+                # Even when cancelled meanwhile (stopping): what was claimed is sent, or
+                # given back by `stop`, never left leased.
+                for item in await claim:
+                    flight = _Flight(item)
+                    self._flights[item.id] = flight
+                    flight.task = asyncio.create_task(self._fly(flight))
+
+    def _claim(self, limit: int) -> list[OutboxItem]:
+        owner = self._owner.id if self._owner is not None else None
         with UnitOfWork(self.engine) as uow:
             # Only what this process can deliver: another process may run other platforms.
-            items = uow.outbox.claim(self.clock(), limit=50, lease_seconds=self._lease_seconds,
-                                     platforms=tuple(self.adapters))
+            items = uow.outbox.claim(self.clock(), limit=limit, lease_seconds=self._lease_seconds,
+                                     platforms=tuple(self.adapters), owner=owner)
             uow.commit()
         return items
 
+    async def _fly(self, flight: _Flight) -> None:
+        try:
+            if await self._deliver(flight):
+                self._sent += 1
+        except Exception:  # the item stays leased and comes back; the worker goes on
+            log.exception("delivering outbox item %s failed", flight.item.id)
+        finally:
+            del self._flights[flight.item.id]
+            self._landed += 1
+            self._wake.set()  # a place is free, and the destination's next item is due
+
     async def _heartbeat(self) -> None:
         """Renew the leases of the items being sent, so that a long send (a rate-limit
-        wait inside the SDK) is never taken over while a dead process's items come back
-        after at most one lease."""
+        wait inside the SDK) is never taken over; take over the items of processes that
+        died meanwhile."""
         while True:
             await asyncio.sleep(self._lease_seconds / 3)
-            if self._leases:
-                try:
-                    await asyncio.to_thread(self._renew, tuple(self._leases))
-                except Exception:  # the next beat tries again; the lease still runs
-                    log.exception("renewing outbox leases failed")
+            try:
+                leases = tuple(f.item.lease for f in self._flights.values())
+                if leases:
+                    await asyncio.to_thread(self._renew, leases)
+                if await asyncio.to_thread(self._take_over_the_dead):
+                    self.wake()
+            except Exception:  # the next beat tries again; the lease still runs
+                log.exception("renewing outbox leases failed")
 
     def _renew(self, leases: tuple[str, ...]) -> None:
         with UnitOfWork(self.engine) as uow:
             uow.outbox.renew(leases, self.clock(), self._lease_seconds)
             uow.commit()
 
-    async def _deliver(self, item: OutboxItem) -> bool:
+    def _take_over_the_dead(self) -> int:
+        """Make the items leased by dead processes due now; how many."""
+        if self._owner is None:
+            return 0
+        now = self.clock()
+        with UnitOfWork(self.engine) as uow:
+            others = uow.outbox.lease_owners(now) - {self._owner.id}
+            dead = others - self._owner.alive(others)
+            taken = uow.outbox.reclaim(dead, now)
+            uow.commit()
+        if taken:
+            log.info("took over %s outbox items of %s stopped processes", taken, len(dead))
+        return taken
+
+    # --- one item ---------------------------------------------------------------------
+    async def _deliver(self, flight: _Flight) -> bool:
         """Send one item; True when it was delivered."""
+        item = flight.item
         adapter = self.adapters[item.platform]
-        progress = Progress(item.progress, lambda parts: self._fenced(_progress, item, parts))
+        progress = Progress(item.progress, lambda parts: self._fenced(_progress, item, parts),
+                            item=item.id,
+                            in_doubt_since=item.created_at if item.in_doubt else None)
+        flight.send = asyncio.ensure_future(_call(adapter, item.effect, progress))
         try:
-            await _call(adapter, item.effect, progress)
+            await flight.send
+        except asyncio.CancelledError:
+            if not flight.send.cancelled():
+                raise
+            await self._give_back(item)  # stopping: cut off, perhaps after it arrived
+            return False
         except LeaseLost:
             log.warning("outbox item %s: lease lost, left to the process holding it", item.id)
             return False
@@ -152,11 +280,19 @@ class Delivery:
         await self._failed(item, error)
         return False
 
+    async def _give_back(self, item: OutboxItem) -> None:
+        try:
+            await self._fenced(_release, item, self.clock())
+        except LeaseLost:
+            pass  # another process has it already
+        log.info("outbox item %s given back at shutdown", item.id)
+
     async def _failed(self, item: OutboxItem, error: DeliveryError) -> None:
         """Retry within the time budget, or give up and tell the coordinators.
 
         The budget starts at the first failure; a wait the platform asked for
-        (`retry_after`) moves its end on, so rate limits never use it up.
+        (`retry_after`) moves its end on, so rate limits never use it up. A failure the
+        platform did not answer (a timeout, a dropped connection) leaves the item in doubt.
         """
         now = self.clock()
         until = item.retry_until or now + self.budget
@@ -164,18 +300,19 @@ class Delivery:
             if error.retry_after is not None:
                 wait = timedelta(seconds=error.retry_after)
                 await self._fenced(_retry, item, now, error.retry_after, error.reason,
-                                   until + wait, False)
+                                   until + wait, False, item.in_doubt)
             elif error.permanent or now >= until:
-                await asyncio.to_thread(self._give_up, item, error)
+                await _uninterrupted(asyncio.to_thread(self._give_up, item, error))
             else:
                 await self._fenced(_retry, item, now, _backoff(item.attempts), error.reason,
-                                   until, True)
+                                   until, True, True)
         except LeaseLost:
             log.warning("outbox item %s: lease lost, left to the process holding it", item.id)
 
     async def _fenced(self, write: Callable[..., bool], item: OutboxItem, *args: object) -> None:
-        """Run one fenced outbox write in its own transaction; LeaseLost when the item is
-        no longer ours (then nothing was written)."""
+        """Run one fenced outbox write in its own transaction, to its end even when the
+        send is cut off meanwhile; LeaseLost when the item is no longer ours (then nothing
+        was written)."""
 
         def run() -> bool:
             with UnitOfWork(self.engine) as uow:
@@ -183,7 +320,7 @@ class Delivery:
                 uow.commit()
             return applied
 
-        if not await asyncio.to_thread(run):
+        if not await _uninterrupted(asyncio.to_thread(run)):
             raise LeaseLost(item.id)
 
     def _give_up(self, item: OutboxItem, error: DeliveryError) -> None:
@@ -199,6 +336,18 @@ class Delivery:
             uow.commit()
 
 
+async def _uninterrupted(work: Awaitable[T]) -> T:
+    """Await `work` to its end even when cancelled meanwhile (then re-raise): whoever
+    cancelled must not act before a claim or an outcome it started is written."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise
+
+
 def _progress(outbox: OutboxRepository, item: OutboxItem, parts: int) -> bool:
     return outbox.record_progress(item, parts)
 
@@ -207,9 +356,14 @@ def _sent(outbox: OutboxRepository, item: OutboxItem, now: datetime) -> bool:
     return outbox.mark_sent(item, now)
 
 
+def _release(outbox: OutboxRepository, item: OutboxItem, now: datetime) -> bool:
+    return outbox.release(item, now, in_doubt=True)
+
+
 def _retry(outbox: OutboxRepository, item: OutboxItem, now: datetime, delay: float,
-           reason: str, until: datetime, counts: bool) -> bool:
-    return outbox.retry_later(item, now, delay, reason, until, counts=counts)
+           reason: str, until: datetime, counts: bool, in_doubt: bool) -> bool:
+    return outbox.retry_later(item, now, delay, reason, until, counts=counts,
+                              in_doubt=in_doubt)
 
 
 def _backoff(attempts: int) -> float:

@@ -8,6 +8,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# At shutdown, how long a request being answered may still take (each only stores and
+# acknowledges, so well under this).
+REQUEST_GRACE_SECONDS = 2.0
 
 
 class HttpListener:
@@ -26,7 +29,8 @@ class HttpListener:
         self._app.router.add_route(method, path, handler)
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(self._app, access_log=self._access_log)
+        self._runner = web.AppRunner(self._app, access_log=self._access_log,
+                                     shutdown_timeout=REQUEST_GRACE_SECONDS)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()

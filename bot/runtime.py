@@ -21,10 +21,9 @@ from sqlalchemy.engine import Engine
 
 from bot.adapter import ChatAdapter, Unreadable
 from bot.decide import Decider
-from bot.delivery import DRAIN_INTERVAL, LEASE_SECONDS, Delivery
+from bot.delivery import CONCURRENCY, DRAIN_INTERVAL, LEASE_SECONDS, SHUTDOWN_GRACE, Delivery
 from bot.home import home_message
 from bot.inbox import InboxWorker
-from bot.tasks import cancel_and_wait
 from conversations import payloads
 from conversations.events import ButtonPress, ChannelCommand, Event, Join
 from conversations.messages import Message
@@ -66,6 +65,8 @@ class Runtime:
         delivery_budget: timedelta = timedelta(hours=24),
         lease_seconds: float = LEASE_SECONDS,
         inbox_interval: float = 1.0,
+        delivery_concurrency: int = CONCURRENCY,
+        shutdown_grace: float = SHUTDOWN_GRACE,
     ) -> None:
         self.engine = engine
         self.checkin_window = checkin_window
@@ -78,11 +79,11 @@ class Runtime:
         self.adapters: dict[str, ChatAdapter] = {}
         self.decider = Decider(engine, clock, tokens, default_language, checkin_window)
         self.delivery = Delivery(engine, self.adapters, clock, budget=delivery_budget,
-                                 drain_interval=drain_interval, lease_seconds=lease_seconds)
+                                 drain_interval=drain_interval, lease_seconds=lease_seconds,
+                                 concurrency=delivery_concurrency, grace=shutdown_grace)
         self.inbox = InboxWorker(engine, self._translate, self._decide,
                                  lambda: tuple(self.adapters), self._decided,
                                  poll_interval=inbox_interval)
-        self._drain_task: asyncio.Task | None = None
         self._running = False
 
     def add_adapter(self, adapter: ChatAdapter) -> None:
@@ -107,7 +108,6 @@ class Runtime:
         if self.scheduler is not None:
             await self.scheduler.stop()
         await self.inbox.stop()
-        await cancel_and_wait(self._drain_task)
         await self.delivery.stop()
         for adapter in reversed(list(self.adapters.values())):
             await adapter.stop()
@@ -130,8 +130,7 @@ class Runtime:
                                             actor, chat))
         if row is None:
             return False
-        if (await self.inbox.settled(row)).done:
-            await self.drain()
+        await self.inbox.settled(row)
         return True
 
     async def _translate(self, item: InboxItem) -> list[Event]:
@@ -152,21 +151,16 @@ class Runtime:
         return await asyncio.to_thread(self.decider.decide, platform, events, inbox_id)
 
     def _decided(self) -> None:
-        """A decision was stored: deliver what it queued, and let the scheduler look
-        (e.g. the last partner sealed a check-in: post it now)."""
-        if self._drain_task is None or self._drain_task.done():
-            self._drain_task = asyncio.create_task(self._drain_soon())
+        """A decision was stored: wake the delivery for what it queued (never wait for it:
+        one destination's wait is its own), and let the scheduler look (e.g. the last
+        partner sealed a check-in: post it now)."""
+        self.delivery.wake()
         if self.scheduler is not None:
             self.scheduler.nudge()
 
-    async def _drain_soon(self) -> None:
-        try:
-            await self.drain()
-        except Exception:  # the delivery loop tries again on its own
-            log.exception("outbox drain failed")
-
     async def drain(self) -> int:
-        """Deliver what is due in the outbox now; returns how many were delivered."""
+        """Deliver what is due in the outbox now and wait for it, sends already under way
+        included (tests, the terminal session); returns how many were delivered."""
         return await self.delivery.drain()
 
     async def _invitation(self, platform: str, event: Event) -> Event:

@@ -102,10 +102,10 @@ class Scheduler:
 
     # --- one tick ---------------------------------------------------------------------
     async def tick(self) -> Tick:
-        """One pass over what is due now; then deliver what it queued."""
+        """One pass over what is due now; the delivery is woken for what it queued."""
         async with self._lock:
             result = await asyncio.to_thread(self.tick_now, self.runtime.clock())
-        await self.runtime.drain()  # also what another tick queued, before we report back
+        self.runtime.delivery.wake()
         return result
 
     def tick_now(self, now: datetime) -> Tick:

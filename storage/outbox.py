@@ -20,7 +20,8 @@ from storage.serialization import effect_from_json, effect_to_json
 @dataclass(frozen=True)
 class OutboxItem:
     """A claimed effect; `attempts` counts the earlier failed attempts (rate limits not
-    included), `lease` is the claim's fencing token."""
+    included), `lease` is the claim's fencing token. `in_doubt`: an earlier attempt was cut
+    off and may have reached the platform after `progress` parts."""
 
     id: int
     platform: str
@@ -31,6 +32,8 @@ class OutboxItem:
     lease: str = ""
     destination: str = ""
     retry_until: datetime | None = None
+    in_doubt: bool = False
+    created_at: datetime | None = None
 
 
 DUE_AT_ONCE = datetime(1970, 1, 1, tzinfo=UTC)
@@ -82,16 +85,19 @@ class OutboxRepository:
         limit: int,
         lease_seconds: float = 60,
         platforms: Collection[str] | None = None,
+        owner: int | None = None,
     ) -> list[OutboxItem]:
-        """Pending items due at `now`, oldest first, leased for `lease_seconds`.
+        """Pending items due at `now`, oldest first, leased for `lease_seconds` to `owner`.
 
         Their next attempt moves to ``now + lease`` so that no other process takes them
-        while they are being sent, and they get a fresh lease token: only its holder can
-        record how the attempt ended. On PostgreSQL the rows are selected ``FOR UPDATE
-        SKIP LOCKED`` so that concurrent claims never return the same item. `platforms`
-        limits the claim to what the calling process can deliver. An item waits while an
-        earlier one to the same destination is still undelivered, so a retried message is
-        never overtaken by a later one. A row that cannot be decoded is set aside as
+        while they are being sent, and each gets a fresh lease token: only its holder can
+        record how the attempt ended. Each is marked in doubt until its outcome is
+        recorded: a holder that dies mid-send leaves that mark for the next one. On
+        PostgreSQL the rows are selected ``FOR UPDATE SKIP LOCKED`` so that concurrent
+        claims never return the same item. `platforms` limits the claim to what the
+        calling process can deliver. An item waits while an earlier one to the same
+        destination is still undelivered, so a retried message is never overtaken by a
+        later one. A row that cannot be decoded is set aside as
         failed (logged without its content) and never blocks the others.
         """
         earlier = aliased(OutboxRow)
@@ -116,6 +122,8 @@ class OutboxRepository:
                 OutboxRow.attempts,
                 OutboxRow.progress,
                 OutboxRow.retry_until,
+                OutboxRow.in_doubt,
+                OutboxRow.created_at,
             )
             .where(_pending, OutboxRow.next_attempt_at <= now, ~blocked)
             .where(sa.true() if platforms is None else OutboxRow.platform.in_(list(platforms)))
@@ -127,7 +135,6 @@ class OutboxRepository:
         rows = self.session.execute(stmt).all()
         if not rows:
             return []
-        lease = secrets.token_hex(16)
         items = []
         for r in rows:
             try:
@@ -145,17 +152,39 @@ class OutboxRepository:
                 effect=effect,
                 attempts=r.attempts,
                 progress=r.progress,
-                lease=lease,
+                lease=secrets.token_hex(16),
                 destination=r.destination,
                 retry_until=r.retry_until,
+                in_doubt=r.in_doubt,
+                created_at=r.created_at,
             ))
-        if items:
-            self._update(
-                OutboxRow.id.in_([i.id for i in items]),
-                next_attempt_at=now + timedelta(seconds=lease_seconds),
-                lease_token=lease,
-            )
+        for item in items:
+            self._update(OutboxRow.id == item.id,
+                         next_attempt_at=now + timedelta(seconds=lease_seconds),
+                         lease_token=item.lease, lease_owner=owner, in_doubt=True)
         return items
+
+    def lease_owners(self, now: datetime) -> set[int]:
+        """The processes holding leases that have not run out yet."""
+        return set(self.session.scalars(
+            sa.select(OutboxRow.lease_owner).distinct().where(
+                _pending, OutboxRow.lease_token.is_not(None),
+                OutboxRow.lease_owner.is_not(None), OutboxRow.next_attempt_at > now)))
+
+    def reclaim(self, owners: Collection[int], now: datetime) -> int:
+        """Make the items leased by these (dead) processes due at once; how many."""
+        if not owners:
+            return 0
+        return self._update(
+            sa.and_(_pending, OutboxRow.lease_token.is_not(None),
+                    OutboxRow.lease_owner.in_(list(owners))),
+            next_attempt_at=now, lease_owner=None)
+
+    def release(self, item: OutboxItem, now: datetime, *, in_doubt: bool) -> bool:
+        """Give the item back, due at once (a process stopping); False when the lease was
+        already lost. `in_doubt`: the send was cut off and may have arrived."""
+        return self._fenced(item, next_attempt_at=now, lease_token=None, lease_owner=None,
+                            in_doubt=in_doubt)
 
     def renew(self, leases: Collection[str], now: datetime, lease_seconds: float) -> None:
         """Extend the leases still held under these tokens (the heartbeat of a sender)."""
@@ -169,7 +198,8 @@ class OutboxRepository:
 
     def mark_sent(self, item: OutboxItem, now: datetime) -> bool:
         """The item arrived; False (and nothing written) when the lease was lost."""
-        return self._fenced(item, sent_at=now, next_attempt_at=now, lease_token=None)
+        return self._fenced(item, sent_at=now, next_attempt_at=now, lease_token=None,
+                            lease_owner=None, in_doubt=False)
 
     def retry_later(
         self,
@@ -180,9 +210,11 @@ class OutboxRepository:
         retry_until: datetime,
         *,
         counts: bool = True,
+        in_doubt: bool = False,
     ) -> bool:
         """Try again after `delay_seconds`, until `retry_until`; `counts` adds an attempt
-        (a wait the platform asked for does not). False when the lease was lost."""
+        (a wait the platform asked for does not); `in_doubt`: the failure left open whether
+        the platform got it (no answer). False when the lease was lost."""
         return self._fenced(
             item,
             attempts=OutboxRow.attempts + (1 if counts else 0),
@@ -190,6 +222,8 @@ class OutboxRepository:
             error=error,
             retry_until=retry_until,
             lease_token=None,
+            lease_owner=None,
+            in_doubt=in_doubt,
         )
 
     def mark_failed(self, item: OutboxItem, now: datetime, error: str) -> bool:
@@ -201,6 +235,7 @@ class OutboxRepository:
             failed_at=now,
             error=error,
             lease_token=None,
+            lease_owner=None,
         )
 
     def forget(self, platform: str, user_id: str, partnership_ids: Collection[int]) -> None:

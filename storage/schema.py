@@ -191,6 +191,11 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(index=True)
     # Written by each claim: only its holder may record the outcome (fencing).
     lease_token: Mapped[str | None] = mapped_column(sa.String(32))
+    # The process holding the lease (`storage.owners`): a dead one's items are taken over
+    # as soon as a living process sees it is dead.
+    lease_owner: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # An earlier attempt may have reached the platform without our knowing (cut off).
+    in_doubt: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # Retrying stops after this (set at the first failure; rate-limit waits move it on).
     retry_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]

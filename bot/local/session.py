@@ -7,7 +7,14 @@ import re
 from bot.local.adapter import PLATFORM, LocalAdapter, LocalMessage
 from bot.runtime import Runtime
 from conversations.command_names import canonical, canonical_args
-from conversations.events import ButtonPress, ChannelCommand, Person, PrivateCommand, PrivateText
+from conversations.events import (
+    ButtonPress,
+    ChannelCommand,
+    Event,
+    Person,
+    PrivateCommand,
+    PrivateText,
+)
 from conversations.private import unfinished
 
 # Commands whose words name people.
@@ -40,6 +47,13 @@ class LocalSession:
         self.channel_name = channel_name
         self.people: dict[str, Person] = {}
 
+    async def _handle(self, event: Event) -> None:
+        """Hand the event to the runtime, then wait until its answers are shown: one
+        person at a keyboard reads the reply before typing on (the local platform never
+        has to wait for anything)."""
+        await self.runtime.handle(PLATFORM, event)
+        await self.runtime.drain()
+
     def person(self, name: str) -> Person:
         """Everyone who has acted is a member of the local channel."""
         user_id = re.sub(r"[^a-z0-9]+", "-", name.lower().lstrip("@")).strip("-") or "someone"
@@ -68,15 +82,15 @@ class LocalSession:
             named = tuple(self.people.values())
         event = ChannelCommand(self.channel_id, self.channel_name, actor, name, plain_args, named,
                                whole_channel)
-        await self.runtime.handle(PLATFORM, event)
+        await self._handle(event)
 
     async def private_command(self, who: str, text: str) -> None:
         name, args = split_command(text)
-        await self.runtime.handle(PLATFORM, PrivateCommand(self.person(who), name, args))
+        await self._handle(PrivateCommand(self.person(who), name, args))
 
     async def say(self, who: str, text: str) -> None:
         """Private text to the bot."""
-        await self.runtime.handle(PLATFORM, PrivateText(self.person(who), text))
+        await self._handle(PrivateText(self.person(who), text))
 
     async def resume(self) -> None:
         """After a restart: show everyone who is mid-interview where they are.
@@ -105,8 +119,7 @@ class LocalSession:
         if not message.place.startswith("#") and owner != self.person(who).user_id:
             raise NotYourButton(number, self.people[owner].name if owner in self.people
                                 else owner)
-        event = ButtonPress(self.person(who), button.payload, origin=message.id)
-        await self.runtime.handle(PLATFORM, event)
+        await self._handle(ButtonPress(self.person(who), button.payload, origin=message.id))
 
     async def press_label(self, who: str, label: str, message: LocalMessage | None = None) -> None:
         """Press the button labelled `label` on `message` (default: the last one with it)."""

@@ -5,11 +5,15 @@ every request's signature with the signing secret and answers 401 otherwise) and
 Mode (when an app-level token is configured). Outbound, messages are rendered by
 `bot.slack.render` and sent with the Web API; 429s are retried by slack_sdk after their
 `Retry-After`, and whatever still fails becomes a `DeliveryError` for the runtime.
+Every message posted from the outbox carries message metadata naming its outbox item
+and part; after an attempt that was cut off, the conversation's history is read for that
+label first, so a message Slack took just before a kill is not posted again.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -41,6 +45,14 @@ EVENTS_PATH = "/slack/events"
 DEFAULT_API_URL = "https://slack.com/api/"
 RATE_LIMIT_RETRIES = 3
 PICTURE_NAME = "optafel.png"
+# Message metadata on everything posted from the outbox: {outbox_id, part}.
+METADATA_TYPE = "optafel_outbox"
+# How far back (before an item was queued) and how deep the history is searched for it.
+HISTORY_MARGIN_SECONDS = 600
+HISTORY_PAGE_SIZE = 200
+HISTORY_PAGES = 5
+
+Poster = Callable[[int, SlackMessage], Awaitable[None]]
 
 
 def api_base(url: str | None) -> str:
@@ -135,15 +147,68 @@ class SlackAdapter(ChatAdapter):
     async def _post(self, channel: str, parts: list[SlackMessage], progress: Progress | None, *,
                     user: str | None = None, private: bool = False) -> None:
         """Post the parts in order, after the parts that arrived on an earlier attempt."""
-
-        async def post(_: int, part: SlackMessage) -> None:
-            if user is None:
-                await self.client.chat_postMessage(channel=channel, **part.payload())
-            else:
+        if user is None:
+            post = self._poster(channel, progress)
+        else:
+            async def post(_: int, part: SlackMessage) -> None:
                 await self.client.chat_postEphemeral(channel=channel, user=user,
                                                      **part.payload())
 
         await deliver_parts(parts, progress, post, lambda e: _translate(e, private=private))
+
+    def _poster(self, channel: str, progress: Progress | None) -> Poster:
+        """chat.postMessage for the parts of an outbox item, each labelled with the item
+        and its part number (message metadata). After an attempt that was cut off, the
+        channel's history is read first: a part found there arrived, and is not sent again.
+        """
+        found: set[int] | None = None
+
+        async def post(number: int, part: SlackMessage) -> None:
+            nonlocal found
+            if found is None:
+                found = await self._arrived(channel, progress)
+            if number in found:
+                log.info("outbox item %s part %s had arrived: not sent again",
+                         progress and progress.item, number)
+                return
+            label = {} if progress is None or progress.item is None else {
+                "metadata": {"event_type": METADATA_TYPE,
+                             "event_payload": {"outbox_id": progress.item, "part": number}}}
+            await self.client.chat_postMessage(channel=channel, **part.payload(), **label)
+
+        return post
+
+    async def _arrived(self, channel: str, progress: Progress | None) -> set[int]:
+        """The parts of this outbox item in the channel since it was queued; only looked
+        up when an earlier attempt was cut off (`in_doubt_since`)."""
+        if progress is None or progress.item is None or progress.in_doubt_since is None:
+            return set()
+        oldest = f"{progress.in_doubt_since.timestamp() - HISTORY_MARGIN_SECONDS:.6f}"
+        found: set[int] = set()
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            try:
+                page = await self.client.conversations_history(
+                    channel=channel, oldest=oldest, include_all_metadata=True,
+                    limit=HISTORY_PAGE_SIZE, cursor=cursor)
+            except Exception as error:
+                failure = _translate(error)
+                if not failure.permanent:
+                    raise failure from error
+                # No history to read (a missing scope): send, as without the label.
+                log.warning("cannot read the history of %s (%s): sending outbox item %s "
+                            "without looking", channel, failure.reason, progress.item)
+                return found
+            for message in page.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if (metadata.get("event_type") == METADATA_TYPE
+                        and str(payload.get("outbox_id")) == str(progress.item)):
+                    found.add(int(payload.get("part", 0)))
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                break
+        return found
 
     async def send_private(self, user_id: str, message: Message, *,
                            progress: Progress | None = None) -> None:
@@ -176,11 +241,13 @@ class SlackAdapter(ChatAdapter):
         if not channel or not ts:
             raise DeliveryError(f"not a Slack message: {origin!r}", permanent=True)
 
+        post = self._poster(channel, progress)
+
         async def send(number: int, part: SlackMessage) -> None:
-            if number == 0:
+            if number == 0:  # the same edit twice shows it once
                 await self.client.chat_update(channel=channel, ts=ts, **part.payload())
             else:
-                await self.client.chat_postMessage(channel=channel, **part.payload())
+                await post(number, part)
 
         await deliver_parts(render(message), progress, send, _translate)
 

@@ -31,7 +31,10 @@ class CheckinWorld:
     trends: list[Trend] = field(default_factory=list)  # what each picture was drawn from
 
     async def tick(self):
-        return await self.scheduler.tick()
+        """One scheduler tick, then what it (or an earlier nudged tick) queued, delivered."""
+        result = await self.scheduler.tick()
+        await self.runtime.drain()
+        return result
 
     def channel(self) -> list[str]:
         return [m.text for m in self.adapter.channel(self.session.channel_id)]

@@ -10,9 +10,10 @@ from tests.slack.conftest import (  # noqa: F401 (fixtures)
     workspace,
     workspace_settings,
 )
-from tests.slack.workspace import CHANNEL_ID, Workspace, eventually, section_text
+from tests.slack.workspace import CHANNEL_ID, Workspace, section_text
 from tests.telegram.conftest import fake, loopback_only, world  # noqa: F401 (fixtures)
 from tests.telegram.world import World
+from tests.waiting import eventually
 
 
 async def test_a_check_in_through_slack(workspace: Workspace) -> None:  # noqa: F811

@@ -9,6 +9,7 @@ method with `ok: false` or with HTTP 429 and `Retry-After`.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -38,7 +39,8 @@ CHECKBOX_OPTIONS = 10
 OPTION_TEXT = 150
 OPTION_VALUE = 150
 MESSAGE_BLOCKS_CHARS = 13000  # Slack refuses around here even when every block fits
-JSON_KEYS = ("blocks", "attachments", "view", "files")
+JSON_KEYS = ("blocks", "attachments", "view", "files", "metadata")
+HISTORY_LIMIT = 999
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Posted:
     blocks: list[dict[str, Any]]
     user: str = BOT_USER_ID
     edits: int = 0
+    metadata: dict[str, Any] | None = None  # as posted: {event_type, event_payload}
 
 
 @dataclass
@@ -114,6 +117,7 @@ class _Failure:
     error: str | None = None
     status: int = 200
     retry_after: int | None = None
+    channel: str | None = None  # only a call to this channel fails (None: any)
 
 
 class BlockKitError(ValueError):
@@ -210,6 +214,9 @@ class FakeSlackApi:
         self.homes: dict[str, dict[str, Any]] = {}
         self.files: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[_Failure]] = {}
+        self._stalls: list[tuple[str, str | None]] = []
+        self.stalled = asyncio.Event()  # a stalled call was applied; its answer waits
+        self._unstall = asyncio.Event()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -230,6 +237,7 @@ class FakeSlackApi:
             "conversations.open": self._conversations_open,
             "conversations.members": self._conversations_members,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "users.info": self._users_info,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
@@ -248,6 +256,7 @@ class FakeSlackApi:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        self._unstall.set()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -279,12 +288,27 @@ class FakeSlackApi:
         """The next call of `method` answers `ok: false` with this error."""
         self._failures.setdefault(method, []).append(_Failure(error=error))
 
-    def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1) -> None:
-        """The next `times` calls of `method` answer HTTP 429 with `Retry-After`."""
+    def rate_limit_next(self, method: str, retry_after: int = 1, times: int = 1,
+                        channel: str | None = None) -> None:
+        """The next `times` calls of `method` (to `channel`) answer HTTP 429 with
+        `Retry-After`."""
         for _ in range(times):
             self._failures.setdefault(method, []).append(
-                _Failure(error="ratelimited", status=429, retry_after=retry_after)
+                _Failure(error="ratelimited", status=429, retry_after=retry_after,
+                         channel=channel)
             )
+
+    def stall_next(self, method: str, channel: str | None = None) -> None:
+        """The next call of `method` (to `channel`) is carried out, but its answer never
+        comes (until the fake stops): the moment a process is killed after Slack took it."""
+        self._stalls.append((method, channel))
+
+    def _stall(self, method: str, params: dict[str, Any]) -> bool:
+        for stall in self._stalls:
+            if stall[0] == method and stall[1] in (None, params.get("channel")):
+                self._stalls.remove(stall)
+                return True
+        return False
 
     # --- what tests read ----------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -313,6 +337,9 @@ class FakeSlackApi:
             call.status = 502
             return web.Response(status=502, text="Bad Gateway")
         response = self._perform(method, call, params, request)
+        if self._stall(method, params):  # done, but the answer waits
+            self.stalled.set()
+            await self._unstall.wait()
         try:
             await response.prepare(request)
             await response.write_eof()
@@ -323,7 +350,7 @@ class FakeSlackApi:
 
     def _perform(self, method: str, call: Call, params: dict[str, Any],
                  request: web.Request) -> web.Response:
-        failure = self._take_failure(method)
+        failure = self._take_failure(method, params)
         if failure is not None and failure.status == 429:
             call.status = 429
             call.response = {"ok": False, "error": failure.error}
@@ -358,9 +385,13 @@ class FakeSlackApi:
         self.files[file_id]["data"] = data
         return web.Response(text=f"OK - {len(data)}")
 
-    def _take_failure(self, method: str) -> _Failure | None:
-        queue = self._failures.get(method)
-        return queue.pop(0) if queue else None
+    def _take_failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
+        queue = self._failures.get(method) or []
+        for failure in queue:
+            if failure.channel in (None, params.get("channel")):
+                queue.remove(failure)
+                return failure
+        return None
 
     # --- Socket Mode --------------------------------------------------------------------
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -463,16 +494,54 @@ class FakeSlackApi:
         return channel, text, blocks
 
     def _next_ts(self) -> str:
+        """Seconds of the wall clock, as Slack's ts are, and unique and rising."""
         n = next(self._ts)
-        return f"{1700000000 + n}.{n:06d}"
+        return f"{int(time.time())}.{n:06d}"
 
     def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         channel, text, blocks = self._postable(params)
-        posted = Posted(channel.id, self._next_ts(), text, blocks)
+        metadata = params.get("metadata")
+        if metadata is not None and (not isinstance(metadata, dict)
+                                     or not metadata.get("event_type")
+                                     or not isinstance(metadata.get("event_payload"), dict)):
+            raise _SlackError("invalid_metadata_format")
+        posted = Posted(channel.id, self._next_ts(), text, blocks, metadata=metadata)
         self.messages.append(posted)
         return {"ok": True, "channel": channel.id, "ts": posted.ts,
-                "message": {"type": "message", "text": text, "blocks": blocks,
-                            "user": BOT_USER_ID, "bot_id": BOT_ID, "ts": posted.ts}}
+                "message": self._as_history(posted, with_metadata=True)}
+
+    @staticmethod
+    def _as_history(posted: Posted, *, with_metadata: bool) -> dict[str, Any]:
+        message = {"type": "message", "text": posted.text, "blocks": posted.blocks,
+                   "user": posted.user, "bot_id": BOT_ID, "ts": posted.ts}
+        if with_metadata and posted.metadata is not None:
+            message["metadata"] = posted.metadata
+        return message
+
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, between `oldest` and `latest` (exclusive unless `inclusive`),
+        `limit` per page with a cursor; metadata only with `include_all_metadata`."""
+        channel = self._channel(params)
+        if BOT_USER_ID not in channel.members:
+            raise _SlackError("not_in_channel")
+        oldest = float(params.get("oldest") or 0)
+        latest = float(params.get("latest") or time.time() + 1)
+        inclusive = _true(params.get("inclusive"))
+        with_metadata = _true(params.get("include_all_metadata"))
+
+        def within(ts: float) -> bool:
+            if inclusive:
+                return oldest <= ts <= latest
+            return oldest < ts < latest
+
+        found = [m for m in reversed(self.in_channel(channel.id)) if within(float(m.ts))]
+        start = int(params.get("cursor") or 0)
+        limit = max(1, min(int(params.get("limit") or 100), HISTORY_LIMIT))
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return {"ok": True, "has_more": more,
+                "messages": [self._as_history(m, with_metadata=with_metadata) for m in page],
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
 
     def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
         channel, text, blocks = self._postable(params)
@@ -536,6 +605,11 @@ class FakeSlackApi:
 
 class _SlackError(Exception):
     """An `ok: false` answer; the message is Slack's error code."""
+
+
+def _true(value: Any) -> bool:
+    """A boolean argument as slack_sdk sends it (JSON, or a query/form string)."""
+    return value is True or str(value).lower() in ("1", "true")
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

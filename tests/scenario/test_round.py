@@ -177,6 +177,7 @@ async def test_the_same_platform_event_twice_has_effect_once(local: Local):
     event = ChannelCommand("tafel", "Tafel", Person("dewi", "Dewi"), "setup")
     assert await local.runtime.handle("local", event, event_id="E1")
     assert not await local.runtime.handle("local", event, event_id="E1")
+    await local.runtime.drain()
     assert len(local.adapter.channel("tafel")) == 1
     assert local.adapter.notices("dewi") == []
     text = PrivateText(Person("zoe", "Zoe"), "hi")
@@ -194,6 +195,7 @@ async def test_two_coordinators_reveal_at_once_and_it_is_posted_once(engine, clo
     reveal = ChannelCommand("tafel", "Tafel", Person("dewi", "Dewi"), "reveal")
     other = ChannelCommand("tafel", "Tafel", Person("bram", "Bram"), "reveal")
     await asyncio.gather(a.runtime.handle("local", reveal), b.runtime.handle("local", other))
+    await asyncio.gather(a.runtime.drain(), b.runtime.drain())
     posted = [m for m in a.adapter.channel("tafel") + b.adapter.channel("tafel")
               if "On the table" in m.text]
     assert len(posted) == 1
@@ -218,6 +220,7 @@ async def test_two_setups_at_once_make_one_partnership(engine, clock):
     first = ChannelCommand("tafel", "Tafel", Person("dewi", "Dewi"), "setup")
     second = ChannelCommand("tafel", "Tafel", Person("bram", "Bram"), "setup")
     await asyncio.gather(a.runtime.handle("local", first), b.runtime.handle("local", second))
+    await asyncio.gather(a.runtime.drain(), b.runtime.drain())
     posts = a.adapter.channel("tafel") + b.adapter.channel("tafel")
     notices = a.adapter.notices("bram") + b.adapter.notices("dewi") + a.adapter.notices(
         "dewi") + b.adapter.notices("bram")
@@ -243,6 +246,7 @@ async def test_the_last_partner_seals_while_the_coordinator_reveals(engine, cloc
         b.runtime.handle("local", ChannelCommand("tafel", "Tafel", Person("dewi", "Dewi"),
                                                  "reveal")),
     )
+    await asyncio.gather(a.runtime.drain(), b.runtime.drain())
     reveals = [m.text for m in a.adapter.channel("tafel") + b.adapter.channel("tafel")
                if "On the table" in m.text]
     # Both processes deliver from the one outbox: look at what either delivered.

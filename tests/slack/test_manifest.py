@@ -19,7 +19,7 @@ def test_manifest_scopes_events_command_and_urls() -> None:
     text = MANIFEST.read_text()
     assert sorted(_list_after(text, "bot")) == sorted([
         "commands", "chat:write", "im:write", "im:history", "channels:read",
-        "groups:read", "users:read", "files:write"])
+        "groups:read", "users:read", "files:write", "channels:history", "groups:history"])
     assert sorted(_list_after(text, "bot_events")) == ["app_home_opened", "message.im"]
     assert "command: /optafel" in text and "should_escape: true" in text
     urls = re.findall(r"^\s*(?:url|request_url): (\S+)$", text, re.M)

@@ -10,10 +10,10 @@ from tests.slack.workspace import (
     SlackUser,
     Workspace,
     elements,
-    eventually,
     section_text,
     walk,
 )
+from tests.waiting import eventually
 
 
 async def _partnership(ws: Workspace) -> tuple[SlackUser, SlackUser, SlackUser]:

@@ -14,7 +14,8 @@ from bot.runtime import Runtime
 from bot.slack.adapter import SlackAdapter
 from tests.fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlackApi
 from tests.fakes.slack_requests import SlackRequests
-from tests.slack.workspace import CHANNEL_ID, CHANNEL_NAME, eventually, section_text
+from tests.slack.workspace import CHANNEL_ID, CHANNEL_NAME, section_text
+from tests.waiting import eventually
 
 
 @pytest.fixture

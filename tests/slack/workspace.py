@@ -34,7 +34,9 @@ class Workspace:
         self.requests = SlackRequests(f"http://127.0.0.1:{listener.port}/slack/events")
 
     @classmethod
-    async def start(cls, api: FakeSlackApi, database_url: str, **overrides: object) -> Workspace:
+    async def start(cls, api: FakeSlackApi, database_url: str, *,
+                    runtime_options: dict[str, object] | None = None,
+                    **overrides: object) -> Workspace:
         settings = Settings(
             _env_file=None,
             database_url=database_url,
@@ -47,7 +49,7 @@ class Workspace:
             **overrides,
         )
         # As `optafel run` does it (bot/cli.py).
-        service = build_service(settings, drain_interval=0.05)
+        service = build_service(settings, **{"drain_interval": 0.05, **(runtime_options or {})})
         await service.start()
         runtime, listener = service.runtime, service.listener
         slack = runtime.adapters["slack"]
@@ -87,16 +89,6 @@ class Workspace:
 
     def channel_text(self) -> str:
         return "\n".join(section_text(m) for m in self.channel_messages())
-
-
-async def eventually(condition: Callable[[], Any], timeout: float = SETTLE_TIMEOUT) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)
 
 
 def section_text(message: Posted | Any) -> str:

@@ -48,7 +48,8 @@ def test_add_and_claim_in_order(engine: Engine) -> None:
     assert [i.id for i in items] == ids[:3]
     assert [i.effect for i in items] == [effect(0), effect(1), effect(2)]
     assert items[0] == OutboxItem(ids[0], "slack", None, effect(0), 0, lease=items[0].lease,
-                                  destination="user:U0")
+                                  destination="user:U0", created_at=T0)
+    assert len({i.lease for i in items}) == 3  # a fencing token per item
     assert [i.id for i in claim(engine, limit=10)] == ids[3:]
     assert claim(engine) == []  # everything is leased
 
