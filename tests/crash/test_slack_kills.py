@@ -6,7 +6,8 @@ from __future__ import annotations
 from tests.crash.bot_process import Bots
 from tests.crash.slack_round import COORDINATOR, partners_at_question_2, start_http
 from tests.fakes.slack_api import FakeSlackApi
-from tests.slack.workspace import CHANNEL_ID, CHANNEL_NAME, eventually, section_text
+from tests.slack.workspace import CHANNEL_ID, CHANNEL_NAME, section_text
+from tests.waiting import eventually
 
 WAIT = 60.0
 
