@@ -153,6 +153,7 @@ async def _follow_up(n: _Narrator, runtime: Runtime, language: str, t: Texts) ->
         await n.press(who, t.label("button_seal"))
     # Everyone sealed: the check-in closes now; the scheduler posts the result and picture.
     await Scheduler(runtime).tick()
+    await runtime.drain()
 
 
 def _second_thought(language: str) -> str:
