@@ -102,7 +102,7 @@ class LocalSession:
             if unfinished(table, member.user_id):
                 person = self.people.setdefault(member.user_id,
                                                 Person(member.user_id, member.name))
-                await self.runtime.handle(PLATFORM, PrivateCommand(person, "start"))
+                await self._handle(PrivateCommand(person, "start"))
 
     async def press(self, who: str, number: int) -> None:
         """Press button `number`: in the channel anyone may, in a private chat only its owner.
@@ -112,7 +112,7 @@ class LocalSession:
         """
         found = self.adapter.button(number)
         if found is None:
-            await self.runtime.handle(PLATFORM, ButtonPress(self.person(who), payload=""))
+            await self._handle(ButtonPress(self.person(who), payload=""))
             return
         message, button = found
         owner = message.place.partition(":")[2]
