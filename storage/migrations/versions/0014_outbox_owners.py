@@ -7,8 +7,8 @@ to run out. `in_doubt` says an earlier attempt was cut off after it may have rea
 platform (a kill, a lost lease, an error without an answer): where the platform can be
 asked (Slack's message metadata), the next attempt looks before sending again.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | Sequence[str] | None = "0012"
+revision: str = "0014"
+down_revision: str | Sequence[str] | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
