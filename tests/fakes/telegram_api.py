@@ -163,6 +163,18 @@ class _Failure:
     chat_id: int | None = None  # only calls for this chat (None: any)
 
 
+@dataclass
+class Hold:
+    """A coming call kept waiting `seconds` before Telegram does it (a slow network);
+    `started` is set when it begins to wait."""
+
+    method: str
+    seconds: float
+    after: int = 0
+    chat_id: int | None = None
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 class TelegramError(Exception):
     def __init__(self, status: int, description: str, **parameters: Any) -> None:
         super().__init__(description)
@@ -197,6 +209,7 @@ class FakeTelegram:
         self.handed_out: dict[int, int] = {}  # update_id → how often getUpdates returned it
         self._new_update = asyncio.Event()
         self._failures: dict[str, list[_Failure]] = {}
+        self._holds: list[Hold] = []
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(500_000_001)
         self._query_ids = itertools.count(9_000_001)
@@ -244,6 +257,14 @@ class FakeTelegram:
                         chat_id: int | None = None) -> None:
         self.fail_next(method, 429, f"Too Many Requests: retry after {retry_after}",
                        retry_after, after=after, chat_id=chat_id)
+
+    def hold_next(self, method: str, seconds: float, *, after: int = 0,
+                  chat_id: int | None = None) -> Hold:
+        """Keep a coming call of `method` (for `chat_id`, when given; after `after` such
+        calls) waiting `seconds` before doing it and answering."""
+        hold = Hold(method, seconds, after, chat_id)
+        self._holds.append(hold)
+        return hold
 
     def forbid_next(self, method: str) -> None:
         self.fail_next(method, 403, "Forbidden: bot was blocked by the user")
@@ -419,6 +440,7 @@ class FakeTelegram:
         if self.hooks.fire("received", call):  # never reached Telegram
             return self._answer(call, 502, {"ok": False, "error_code": 502,
                                             "description": "Bad Gateway"})
+        await self._wait_if_held(method, params)
         response = await self._perform(method, call, params, files)
         try:
             await response.prepare(request)
@@ -447,6 +469,19 @@ class FakeTelegram:
                 body["parameters"] = error.parameters
             return self._answer(call, error.status, body)
         return self._answer(call, 200, {"ok": True, "result": result})
+
+    async def _wait_if_held(self, method: str, params: dict[str, Any]) -> None:
+        chat = str(params.get("chat_id"))
+        hold = next((h for h in self._holds if h.method == method
+                     and (h.chat_id is None or str(h.chat_id) == chat)), None)
+        if hold is None:
+            return
+        if hold.after > 0:
+            hold.after -= 1
+            return
+        self._holds.remove(hold)
+        hold.started.set()
+        await asyncio.sleep(hold.seconds)
 
     def _due_failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
         """The queued failure for this call when it is its turn (`after` counts down)."""
