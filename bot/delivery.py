@@ -33,7 +33,7 @@ from sqlalchemy.engine import Engine
 
 from bot.adapter import ChatAdapter, DeliveryError, Progress
 from bot.render.files import file_bytes
-from bot.tasks import cancel_and_wait, sleep_until_woken
+from bot.tasks import cancel_and_wait, retry_wait, sleep_until_woken
 from conversations.effects import (
     EditMessage,
     Effect,
@@ -304,7 +304,7 @@ class Delivery:
             elif error.permanent or now >= until:
                 await _uninterrupted(asyncio.to_thread(self._give_up, item, error))
             else:
-                await self._fenced(_retry, item, now, _backoff(item.attempts), error.reason,
+                await self._fenced(_retry, item, now, retry_wait(item.attempts + 1), error.reason,
                                    until, True, True)
         except LeaseLost:
             log.warning("outbox item %s: lease lost, left to the process holding it", item.id)
@@ -364,10 +364,6 @@ def _retry(outbox: OutboxRepository, item: OutboxItem, now: datetime, delay: flo
            reason: str, until: datetime, counts: bool, in_doubt: bool) -> bool:
     return outbox.retry_later(item, now, delay, reason, until, counts=counts,
                               in_doubt=in_doubt)
-
-
-def _backoff(attempts: int) -> float:
-    return min(2.0 ** attempts, 300.0)
 
 
 async def _call(adapter: ChatAdapter, effect: Effect, progress: Progress) -> None:

@@ -7,9 +7,11 @@ restart. Each row is claimed with a lease, translated into core events (for a ra
 payload by its adapter, which may call the platform, e.g. Slack's directory) and decided
 in one transaction that also marks it decided (`bot.decide`).
 
-A failure retries the row later with a growing wait; after `max_attempts`, or at once
-when the row cannot be read, it is set aside with a log line naming only its number and
-the exception's type (never the text), and holds up nothing.
+A failure retries the row later with a growing wait (at most five minutes), for as long
+as `budget` after the event arrived (the delivery budget, 24 hours by default: a
+platform outage or a database that refuses for a while loses nothing). After that, or
+at once when the row cannot be read, it is set aside with a log line naming only its
+number and the exception's type (never the text), and holds up nothing.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
 from bot.adapter import Unreadable
-from bot.tasks import cancel_and_wait, sleep_until_woken
+from bot.tasks import cancel_and_wait, retry_wait, sleep_until_woken
 from conversations.events import Event
 from storage.inbox import InboxItem, InboxState, Received
 from storage.unit_of_work import UnitOfWork
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 15.0  # a dead process's claims are taken over after at most this
 POLL_INTERVAL = 1.0
-MAX_ATTEMPTS = 8  # waits of 1, 2, 4 … 60 s: about four minutes in all
+BUDGET = timedelta(hours=24)
 BATCH = 20
 
 Translate = Callable[[InboxItem], Awaitable[Sequence[Event]]]
@@ -41,11 +43,6 @@ Decide = Callable[[str, Sequence[Event], int], Awaitable[bool]]
 def wall_clock() -> datetime:
     """The inbox's own time (leases, retries): real time, whatever the core's clock says."""
     return datetime.now(UTC)
-
-
-def backoff(attempts: int) -> float:
-    """Seconds before the next try after `attempts` failed ones (1 ≤ attempts)."""
-    return min(2.0 ** (attempts - 1), 60.0)
 
 
 class InboxWorker:
@@ -61,7 +58,7 @@ class InboxWorker:
         *,
         poll_interval: float = POLL_INTERVAL,
         lease_seconds: float = LEASE_SECONDS,
-        max_attempts: int = MAX_ATTEMPTS,
+        budget: timedelta = BUDGET,
     ) -> None:
         self.engine = engine
         self._translate = translate
@@ -70,7 +67,7 @@ class InboxWorker:
         self._decided = decided
         self.poll_interval = poll_interval
         self.lease_seconds = lease_seconds
-        self.max_attempts = max_attempts
+        self.budget = budget
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._task: asyncio.Task | None = None
@@ -144,21 +141,23 @@ class InboxWorker:
         return fresh
 
     def _failed(self, item: InboxItem, error: Exception) -> None:
-        if item.attempts + 1 >= self.max_attempts:
+        now = wall_clock()
+        if now >= item.received_at + self.budget:
             self._set_aside(item, error)
             return
         # Only the type: an exception's text may quote what a partner typed.
         log.warning("inbox row %s failed (%s): trying again", item.id, type(error).__name__)
         log.debug("inbox failure detail", exc_info=error)
         with UnitOfWork(self.engine) as uow:
-            uow.inbox.retry_later(item.id, wall_clock(), backoff(item.attempts + 1),
+            uow.inbox.retry_later(item.id, now, retry_wait(item.attempts + 1),
                                   type(error).__name__)
             uow.commit()
 
     def _set_aside(self, item: InboxItem, error: Exception) -> None:
         # Unreadable's text is a type name or a fixed phrase, never what was typed.
         reason = (f"cannot be read: {error}" if isinstance(error, Unreadable)
-                  else f"failed {item.attempts + 1} times: {type(error).__name__}")
+                  else f"failed {item.attempts + 1} times in {self.budget}: "
+                       f"{type(error).__name__}")
         log.warning("inbox row %s set aside (%s)", item.id, reason)
         with UnitOfWork(self.engine) as uow:
             uow.inbox.set_aside(item.id, wall_clock(), reason)

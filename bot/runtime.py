@@ -83,7 +83,7 @@ class Runtime:
                                  concurrency=delivery_concurrency, grace=shutdown_grace)
         self.inbox = InboxWorker(engine, self._translate, self._decide,
                                  lambda: tuple(self.adapters), self._decided,
-                                 poll_interval=inbox_interval)
+                                 poll_interval=inbox_interval, budget=delivery_budget)
         self._running = False
 
     def add_adapter(self, adapter: ChatAdapter) -> None:

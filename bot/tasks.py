@@ -27,3 +27,9 @@ async def sleep_until_woken(wake: asyncio.Event, timeout: float) -> None:
     finally:
         waiter.cancel()
     wake.clear()
+
+
+def retry_wait(failures: int) -> float:
+    """Seconds to wait after `failures` (≥ 1) failed tries in a row: 1, 2, 4 … at most five
+    minutes (the outbox and the inbox both retry on a time budget with these waits)."""
+    return min(2.0 ** (failures - 1), 300.0)

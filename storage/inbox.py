@@ -47,6 +47,7 @@ class InboxItem:
     kind: str
     payload: dict[str, Any] | None
     attempts: int
+    received_at: datetime
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class InboxRepository:
         )
         stmt = (
             sa.select(InboxRow.id, InboxRow.platform, InboxRow.kind, InboxRow.payload,
-                      InboxRow.attempts)
+                      InboxRow.attempts, InboxRow.received_at)
             .where(InboxRow.next_attempt_at <= now, ~blocked)
             .where(sa.true() if platforms is None else InboxRow.platform.in_(list(platforms)))
             .order_by(InboxRow.id)
@@ -107,7 +108,7 @@ class InboxRepository:
             self._update(InboxRow.id.in_([r.id for r in rows]),
                          next_attempt_at=now + timedelta(seconds=lease_seconds))
         return [InboxItem(r.id, r.platform, r.kind, r.payload if isinstance(r.payload, dict)
-                          else None, r.attempts) for r in rows]
+                          else None, r.attempts, r.received_at) for r in rows]
 
     def mark_decided(self, inbox_id: int, now: datetime) -> bool:
         """Decided, payload cleared: call this first in the decision's own transaction.

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Engine
 from bot.runtime import Runtime
 from conversations.events import ChannelCommand, Person, PrivateText
 from storage.inbox import EVENT, Received
+from storage.schema import InboxRow
 from storage.serialization import event_to_json
 from storage.unit_of_work import UnitOfWork
 from tests.log_capture import logged
@@ -81,6 +83,45 @@ async def test_a_decision_the_database_refused_is_retried_and_then_made(
     await local.runtime.drain()
     [posted] = local.adapter.channel("tafel")
     assert "Tafel" in posted.text
+
+
+def age(engine: Engine, *, attempts: int, hours: float) -> None:
+    """Make every undecided row look as if it failed `attempts` times since it arrived
+    `hours` ago, due now (setting up a long outage without waiting for it)."""
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.update(InboxRow).where(InboxRow.decided_at.is_(None),
+                                      InboxRow.set_aside_at.is_(None))
+            .values(attempts=attempts, received_at=now - timedelta(hours=hours),
+                    next_attempt_at=now))
+
+
+async def test_a_decision_refused_for_hours_is_still_made_once_it_can_be(
+        local: Local, engine: Engine) -> None:
+    rename(engine, "outbox", "outbox_away")
+    await local.session.command("Dewi", "/setup")
+    age(engine, attempts=20, hours=23)  # twenty failures over 23 hours: within the budget
+    await local.runtime.inbox.work()
+    [row] = inbox_rows(engine)
+    assert row.set_aside_at is None and row.payload is not None
+    rename(engine, "outbox_away", "outbox")
+    age(engine, attempts=21, hours=23)
+    await local.runtime.inbox.work()
+    await local.runtime.drain()
+    [posted] = local.adapter.channel("tafel")
+    assert "Tafel" in posted.text
+
+
+async def test_a_decision_still_refused_after_the_budget_is_set_aside_and_unblocks(
+        local: Local, engine: Engine, caplog: pytest.LogCaptureFixture) -> None:
+    rename(engine, "outbox", "outbox_away")
+    await local.session.command("Dewi", "/setup")
+    age(engine, attempts=30, hours=24.5)
+    await local.runtime.inbox.work()
+    [row] = inbox_rows(engine)
+    assert row.set_aside_at is not None and row.payload is None
+    assert f"inbox row {row.id} set aside (failed 31 times in 1 day" in logged(caplog)
 
 
 async def test_an_unreadable_row_is_set_aside_and_the_next_one_flows(
