@@ -33,7 +33,8 @@ from sqlalchemy.engine import Engine
 
 from bot.adapter import ChatAdapter, DeliveryError, Progress
 from bot.render.files import file_bytes
-from bot.tasks import cancel_and_wait, retry_wait, sleep_until_woken
+from bot.tasks import cancel_and_wait, retry_wait
+from bot.worker import Worker
 from conversations.effects import (
     EditMessage,
     Effect,
@@ -75,8 +76,10 @@ class _Flight:
     send: asyncio.Future[None] | None = None
 
 
-class Delivery:
+class Delivery(Worker):
     """Sends the outbox through the adapters; `start` runs it in the background."""
+
+    step_name = "outbox dispatch"
 
     def __init__(
         self,
@@ -90,42 +93,41 @@ class Delivery:
         concurrency: int = CONCURRENCY,
         grace: float = SHUTDOWN_GRACE,
     ) -> None:
+        super().__init__(drain_interval)
         self.engine = engine
         self.adapters = adapters
         self.clock = clock
         # How long a message is retried after its first failure (rate-limit waits aside).
         self.budget = budget
-        self._drain_interval = drain_interval
         self._lease_seconds = lease_seconds
         self._concurrency = concurrency
         self._grace = grace
         self._flights: dict[int, _Flight] = {}
         self._claiming = asyncio.Lock()
-        self._wake = asyncio.Event()
         self._stopping = False
         self._sent = 0  # items sent by this process
         self._landed = 0  # deliveries that ended (sent or not), to see one end meanwhile
         self._owner: Owner | None = None
-        self._tasks: list[asyncio.Task[None]] = []
+        self._heartbeat_task: asyncio.Task[None] | None = None
 
     # --- lifecycle --------------------------------------------------------------------
     async def start(self) -> None:
         """Take this process's owner lock, take over dead processes' items, run."""
-        if self._tasks:
+        if self.running:
             return
         self._stopping = False
         self._owner = await asyncio.to_thread(hold_owner, self.engine)
         await asyncio.to_thread(self._take_over_the_dead)
-        self._tasks = [asyncio.create_task(self._run()), asyncio.create_task(self._heartbeat())]
+        await super().start()
+        self._heartbeat_task = asyncio.create_task(self._heartbeat())
 
     async def stop(self) -> None:
         """Claim nothing more; let the sends under way finish within the grace period,
         then cut off the rest and give their items back, due at once."""
-        if not self._tasks:
+        if not self.running:
             return
-        run, heartbeat = self._tasks
         self._stopping = True
-        await cancel_and_wait(run)
+        await super().stop()
         async with self._claiming:  # a claim under way has started its sends
             flights = [f.task for f in self._flights.values() if f.task is not None]
         if flights:
@@ -134,15 +136,11 @@ class Delivery:
                 if flight.send is not None:
                     flight.send.cancel()
             await asyncio.gather(*flights, return_exceptions=True)
+        heartbeat, self._heartbeat_task = self._heartbeat_task, None
         await cancel_and_wait(heartbeat)
-        self._tasks = []
         if self._owner is not None:
             await asyncio.to_thread(self._owner.close)
             self._owner = None
-
-    def wake(self) -> None:
-        """Something may be due now (a decision queued it): look soon, never wait here."""
-        self._wake.set()
 
     async def drain(self) -> int:
         """Deliver what is due now and wait until it is done, including sends that were
@@ -165,13 +163,9 @@ class Delivery:
             # now, though the claim (its snapshot taken before) did not see it.
 
     # --- the worker -------------------------------------------------------------------
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self._dispatch()
-            except Exception:  # keep delivering whatever one bad pass did
-                log.exception("outbox dispatch failed")
-            await sleep_until_woken(self._wake, self._drain_interval)
+    async def step(self) -> bool:
+        await self._dispatch()
+        return False
 
     async def _dispatch(self) -> None:
         """Claim what is due for the free places and start sending it."""
@@ -208,7 +202,7 @@ class Delivery:
         finally:
             del self._flights[flight.item.id]
             self._landed += 1
-            self._wake.set()  # a place is free, and the destination's next item is due
+            self.wake()  # a place is free, and the destination's next item is due
 
     async def _heartbeat(self) -> None:
         """Renew the leases of the items being sent, so that a long send (a rate-limit

@@ -24,7 +24,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 
 from bot.adapter import Unreadable
-from bot.tasks import cancel_and_wait, retry_wait, sleep_until_woken
+from bot.tasks import retry_wait
+from bot.worker import Worker
 from conversations.events import Event
 from storage.inbox import InboxItem, InboxState, Received
 from storage.unit_of_work import UnitOfWork
@@ -45,8 +46,10 @@ def wall_clock() -> datetime:
     return datetime.now(UTC)
 
 
-class InboxWorker:
+class InboxWorker(Worker):
     """Stores events (`receive`) and decides them in the background (`start`/`stop`)."""
+
+    step_name = "inbox pass"
 
     def __init__(
         self,
@@ -60,17 +63,15 @@ class InboxWorker:
         lease_seconds: float = LEASE_SECONDS,
         budget: timedelta = BUDGET,
     ) -> None:
+        super().__init__(poll_interval)
         self.engine = engine
         self._translate = translate
         self._decide = decide
         self._platforms = platforms
         self._decided = decided
-        self.poll_interval = poll_interval
         self.lease_seconds = lease_seconds
         self.budget = budget
-        self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
-        self._task: asyncio.Task | None = None
 
     # --- storing ----------------------------------------------------------------------
     async def receive(self, *received: Received) -> list[int | None]:
@@ -79,7 +80,7 @@ class InboxWorker:
         event id before. Raises when they could not be stored: then the platform must not
         be told we have them."""
         rows = await asyncio.to_thread(self._store, received)
-        self._wake.set()
+        self.wake()
         return rows
 
     def _store(self, batch: Sequence[Received]) -> list[int | None]:
@@ -89,24 +90,11 @@ class InboxWorker:
             uow.commit()
         return rows
 
-    # --- lifecycle --------------------------------------------------------------------
-    async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        await cancel_and_wait(task)
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.work()
-            except Exception:  # the database may be away for a moment: look again later
-                log.exception("inbox pass failed")
-            await sleep_until_woken(self._wake, self.poll_interval)
-
     # --- deciding ---------------------------------------------------------------------
+    async def step(self) -> bool:
+        await self.work()
+        return False
+
     async def work(self) -> int:
         """Decide what is due now until nothing is; returns how many rows were decided."""
         decided = 0

@@ -156,7 +156,7 @@ class Runtime:
         partner sealed a check-in: post it now)."""
         self.delivery.wake()
         if self.scheduler is not None:
-            self.scheduler.nudge()
+            self.scheduler.wake()
 
     async def drain(self) -> int:
         """Deliver what is due in the outbox now and wait for it, sends already under way

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.tasks import cancel_and_wait, sleep_until_woken
+from bot.worker import Worker
 from conversations.checkin import checkin_due, remind_due
 from conversations.checkin_result import close_due
 from conversations.context import Context
@@ -59,7 +59,9 @@ class Tick:
     more: bool = False
 
 
-class Scheduler:
+class Scheduler(Worker):
+    step_name = "scheduler tick"
+
     def __init__(
         self,
         runtime: Runtime,
@@ -68,37 +70,15 @@ class Scheduler:
         batch: int = DEFAULT_BATCH,
         draw: Callable[[Trend], bytes] = _draw,
     ) -> None:
+        super().__init__(interval)
         self.runtime = runtime
-        self.interval = interval
         self.batch = batch
         self.draw = draw
-        self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
-        self._task: asyncio.Task | None = None
 
-    # --- lifecycle --------------------------------------------------------------------
-    async def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        await cancel_and_wait(task)
-
-    def nudge(self) -> None:
-        """Tick soon: something may have become due (say, the last partner sealed)."""
-        self._wake.set()
-
-    async def _run(self) -> None:
-        while True:
-            more = False
-            try:
-                more = (await self.tick()).more
-            except Exception:  # one bad tick must not stop the check-ins for good
-                log.exception("scheduler tick failed")
-            if more:
-                continue
-            await sleep_until_woken(self._wake, self.interval)
+    async def step(self) -> bool:
+        """A pass that filled its batch makes the next tick come at once."""
+        return (await self.tick()).more
 
     # --- one tick ---------------------------------------------------------------------
     async def tick(self) -> Tick:

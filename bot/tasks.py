@@ -15,20 +15,6 @@ async def cancel_and_wait(task: asyncio.Task | None) -> None:
         await task
 
 
-async def sleep_until_woken(wake: asyncio.Event, timeout: float) -> None:
-    """Sleep until `wake` is set or `timeout` seconds have passed, then clear it.
-
-    (Not `wait_for`, whose cancellation can hang on Python 3.11 when the event fires at
-    that moment.)
-    """
-    waiter = asyncio.ensure_future(wake.wait())
-    try:
-        await asyncio.wait({waiter}, timeout=timeout)
-    finally:
-        waiter.cancel()
-    wake.clear()
-
-
 def retry_wait(failures: int) -> float:
     """Seconds to wait after `failures` (≥ 1) failed tries in a row: 1, 2, 4 … at most five
     minutes (the outbox and the inbox both retry on a time budget with these waits)."""
