@@ -6,13 +6,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from conversations.events import Event
 from conversations.messages import Message
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
+from storage.inbox import Received
 
 
 class DeliveryError(Exception):
@@ -82,10 +80,28 @@ async def deliver_parts(
             await progress.arrived(progress.done)
 
 
+class Receive(Protocol):
+    def __call__(self, *received: Received) -> Awaitable[list[int | None]]: ...
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """What an adapter may ask of the bot, and nothing more.
+
+    `receive` stores platform events in the inbox in one transaction (per event its row
+    id, None for an event id stored before) and raises when they could not be stored:
+    then the adapter must not tell the platform it has them. `home` is a person's home
+    page on a platform (Slack's App Home); it reads and changes nothing.
+    """
+
+    receive: Receive
+    home: Callable[[str, str], Awaitable[Message]]
+
+
 class ChatAdapter(ABC):
     """A chat platform as the runtime sees it.
 
-    Inbound, the adapter stores what the platform sends (`runtime.receive`) before
+    Inbound, the adapter stores what the platform sends (`Inbound.receive`) before
     acknowledging it; the runtime decides it later and asks the adapter to `translate`
     the stored payload into `conversations.events`. Outbound, the runtime calls the
     methods below with platform-neutral messages, which the adapter renders and escapes.
@@ -96,8 +112,14 @@ class ChatAdapter(ABC):
     platform: str
 
     @abstractmethod
-    async def start(self, runtime: Runtime) -> None:
-        """Connect and begin feeding events to `runtime`."""
+    async def start(self, inbound: Inbound) -> None:
+        """Connect and begin storing what the platform sends through `inbound`."""
+
+    @abstractmethod
+    async def stop_receiving(self) -> None:
+        """Take no more events: the platform keeps, or sends again later, what it offers
+        from now on; what was stored stays stored, and sending still works until `stop`.
+        The first step of a shutdown."""
 
     @abstractmethod
     async def stop(self) -> None:

@@ -51,10 +51,12 @@ class Service:
         await self.listener.start()
 
     async def stop(self) -> None:
-        """No new events first (the listener), then the runtime: the sends under way
-        finish or are given back (`bot.delivery`), and the adapters close."""
-        await self.listener.stop()
+        """The runtime first: its adapters take no new events (the listener answers
+        their routes 503, so the platforms send again later), the sends under way finish
+        or are given back (`bot.delivery`), the adapters close; then the listener, whose
+        requests being answered get their grace."""
         await self.runtime.stop()
+        await self.listener.stop()
         self.runtime.engine.dispose()
 
 

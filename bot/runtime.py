@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
-from bot.adapter import ChatAdapter, Unreadable
+from bot.adapter import ChatAdapter, Inbound, Unreadable
 from bot.decide import Decider
 from bot.delivery import CONCURRENCY, DRAIN_INTERVAL, LEASE_SECONDS, SHUTDOWN_GRACE, Delivery
 from bot.home import home_message
@@ -94,8 +94,9 @@ class Runtime:
         if self._running:
             return
         self._running = True
+        inbound = Inbound(receive=self.receive, home=self.home)
         for adapter in self.adapters.values():
-            await adapter.start(self)
+            await adapter.start(inbound)
         await self.inbox.start()
         await self.delivery.start()
         if self.scheduler is not None:
@@ -105,6 +106,10 @@ class Runtime:
         if not self._running:
             return
         self._running = False
+        # First no new events (the platforms keep them, or send them again), then no new
+        # work, then the sends under way get their grace, then the connections close.
+        for adapter in self.adapters.values():
+            await adapter.stop_receiving()
         if self.scheduler is not None:
             await self.scheduler.stop()
         await self.inbox.stop()

@@ -12,14 +12,10 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bot.adapter import ChatAdapter, Progress
+from bot.adapter import ChatAdapter, Inbound, Progress
 from bot.render import plain
 from conversations.messages import Message
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
 
 PLATFORM = "local"
 
@@ -66,13 +62,15 @@ class LocalAdapter(ChatAdapter):
         self._button_count = 0
         self._echo = echo
         self._picture_dir = picture_dir
-        self.runtime: Runtime | None = None
 
-    async def start(self, runtime: Runtime) -> None:
-        self.runtime = runtime
+    async def start(self, inbound: Inbound) -> None:
+        """Nothing to connect: the terminal session hands its events to the runtime."""
+
+    async def stop_receiving(self) -> None:
+        """Nothing comes in from outside."""
 
     async def stop(self) -> None:
-        self.runtime = None
+        pass
 
     # --- what was delivered -----------------------------------------------------------
     def inbox(self, user_id: str) -> list[LocalMessage]:

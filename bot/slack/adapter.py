@@ -25,11 +25,11 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapter import ChatAdapter, DeliveryError, Progress, deliver_parts
+from bot.adapter import ChatAdapter, DeliveryError, Inbound, Progress, deliver_parts
 from bot.http import HttpListener
 from bot.slack.directory import Directory
 from bot.slack.errors import delivery_error
-from bot.slack.inbound import PLATFORM, Inbound
+from bot.slack.inbound import PLATFORM, SlackInbound
 from bot.slack.render import SlackMessage, render, render_home
 from conversations.events import Event
 from conversations.messages import Message
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     from bot.config import Settings
-    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -81,9 +80,10 @@ class SlackAdapter(ChatAdapter):
         self.signing_secret = signing_secret
         self.app_token = app_token
         self.directory = Directory(self.client)
-        self.inbound = Inbound(self.directory, self.publish_home)
+        self.inbound = SlackInbound(self.directory, self.publish_home)
         self.app: AsyncApp | None = None
-        self.runtime: Runtime | None = None
+        self._bot: Inbound | None = None  # what we may ask of the bot, while started
+        self._receiving = False
         self._socket: AsyncSocketModeHandler | None = None
         self._ims: dict[str, str] = {}  # user id → DM channel id
         if not app_token and listener is not None:
@@ -94,7 +94,7 @@ class SlackAdapter(ChatAdapter):
         return "socket" if self.app_token else "http"
 
     # --- lifecycle --------------------------------------------------------------------
-    async def start(self, runtime: Runtime) -> None:
+    async def start(self, inbound: Inbound) -> None:
         if self.app is not None:
             return
         auth = await self.client.auth_test()
@@ -108,27 +108,34 @@ class SlackAdapter(ChatAdapter):
             process_before_response=True,
         )
         self.inbound.register(self.app)
-        self.runtime = runtime
-        self.inbound.receive = runtime.receive
+        self._bot = inbound
+        self.inbound.receive = inbound.receive
         if self.app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
             self._socket = AsyncSocketModeHandler(self.app, self.app_token)
             await self._socket.connect_async()
+        self._receiving = True
         log.info("Slack connected as %s (%s mode)", auth.get("user_id"), self.mode)
 
-    async def stop(self) -> None:
+    async def stop_receiving(self) -> None:
+        """Socket Mode disconnects (Slack keeps what it could not deliver, and sends an
+        unacknowledged event again); over HTTP, requests get 503 and Slack retries."""
+        self._receiving = False
         if self._socket is not None:
             await self._socket.close_async()
             self._socket = None
+
+    async def stop(self) -> None:
+        await self.stop_receiving()
         self.inbound.receive = None
         await self.inbound.settle()
-        self.runtime = None
+        self._bot = None
         self.app = None
 
     async def _http(self, request: web.Request) -> web.StreamResponse:
-        if self.app is None:
-            return web.Response(status=503, text="starting")
+        if self.app is None or not self._receiving:
+            return web.Response(status=503, text="not receiving")
         response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
@@ -271,9 +278,9 @@ class SlackAdapter(ChatAdapter):
 
     async def publish_home(self, user_id: str) -> None:
         """Show the person's App Home: partnerships, open interviews, round status."""
-        if self.runtime is None:
+        if self._bot is None:
             return
-        message = await self.runtime.home(PLATFORM, user_id)
+        message = await self._bot.home(PLATFORM, user_id)
         await self.client.views_publish(user_id=user_id, view=render_home(message))
 
 

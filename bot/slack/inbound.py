@@ -20,7 +20,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.adapter import Unreadable
+from bot.adapter import Receive, Unreadable
 from bot.home import HOME_CONTINUE
 from bot.slack.commands import PRIVATE_ONLY, is_private_place, parse_command
 from bot.slack.directory import Directory
@@ -36,14 +36,13 @@ PLATFORM = "slack"
 WITH_PEOPLE = frozenset({"partners", "coordinator"})
 
 Publish = Callable[[str], Awaitable[None]]
-Receive = Callable[[Received], Awaitable[list[int | None]]]
 
 
 class NotStored(Exception):
     """A request could not be stored: it is not acknowledged, so Slack may send it again."""
 
 
-class Inbound:
+class SlackInbound:
     """Everything Slack sends us: stored raw, and later translated into core events."""
 
     def __init__(self, directory: Directory, publish_home: Publish) -> None:

@@ -34,7 +34,14 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
-from bot.adapter import ChatAdapter, DeliveryError, Progress, Unreadable, deliver_parts
+from bot.adapter import (
+    ChatAdapter,
+    DeliveryError,
+    Inbound,
+    Progress,
+    Unreadable,
+    deliver_parts,
+)
 from bot.http import HttpListener
 from bot.telegram import commands, webhook
 from bot.telegram.errors import delivery_error, is_harmless
@@ -53,7 +60,6 @@ from storage.inbox import RAW, Received
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.runtime import Runtime
 
 PLATFORM = "telegram"
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -109,11 +115,12 @@ class TelegramAdapter(ChatAdapter):
             get_updates_request=HTTPXRequest(),
             rate_limiter=AIORateLimiter(max_retries=rate_limit_retries),
         )
-        self.runtime: Runtime | None = None
+        self._inbound: Inbound | None = None
         self.bot_username: str | None = None
         self._poller: Poller | None = None
         self._answering: set[asyncio.Task[Any]] = set()
         self._running = False
+        self._receiving = False
         if webhook_url:
             if listener is None:
                 raise ValueError("webhook mode needs the HTTP listener")
@@ -121,10 +128,10 @@ class TelegramAdapter(ChatAdapter):
                                webhook.handler(self.webhook_secret, self._accept_webhook))
 
     # --- lifecycle --------------------------------------------------------------------
-    async def start(self, runtime: Runtime) -> None:
+    async def start(self, inbound: Inbound) -> None:
         if self._running:
             return
-        self.runtime = runtime
+        self._inbound = inbound
         await self.bot.initialize()  # getMe: checks the token, tells us our username
         self.bot_username = self.bot.username
         try:
@@ -138,29 +145,35 @@ class TelegramAdapter(ChatAdapter):
             self._poller = Poller(self.bot, self._store, timeout=self.poll_timeout,
                                   allowed_updates=ALLOWED_UPDATES)
             await self._poller.start()
-        self._running = True
+        self._running = self._receiving = True
         log.info("telegram: @%s running (%s)", self.bot_username,
                  "webhook" if self.webhook_url else "long polling")
+
+    async def stop_receiving(self) -> None:
+        """Polling asks for nothing more (the batch in hand is stored and confirmed);
+        the webhook answers 503, so Telegram sends again later."""
+        self._receiving = False
+        if self._poller is not None:
+            await self._poller.stop()
+            self._poller = None
 
     async def stop(self) -> None:
         if not self._running:
             return
+        await self.stop_receiving()
         self._running = False
-        if self._poller is not None:
-            await self._poller.stop()
-            self._poller = None
         while self._answering:
             await asyncio.gather(*list(self._answering), return_exceptions=True)
         await self.bot.shutdown()
-        self.runtime = None
+        self._inbound = None
 
     # --- inbound ----------------------------------------------------------------------
     async def _store(self, updates: Sequence[Update]) -> None:
         """Store a batch in one transaction (raises when that fails), then answer its
         button presses."""
-        if self.runtime is None:
+        if self._inbound is None:
             raise RuntimeError("not running")
-        await self.runtime.receive(*(self._received(u.to_dict()) for u in updates))
+        await self._inbound.receive(*(self._received(u.to_dict()) for u in updates))
         for update in updates:
             if update.callback_query is not None:
                 self._answer(update.callback_query.id)
@@ -189,9 +202,9 @@ class TelegramAdapter(ChatAdapter):
 
     async def _accept_webhook(self, data: dict[str, Any]) -> bool:
         """False while not running; raises when the update could not be stored."""
-        if not self._running or self.runtime is None:
+        if not self._receiving or self._inbound is None:
             return False
-        await self.runtime.receive(self._received(data))
+        await self._inbound.receive(self._received(data))
         query = data.get("callback_query")
         if isinstance(query, dict) and query.get("id"):
             self._answer(str(query["id"]))

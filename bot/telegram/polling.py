@@ -7,6 +7,9 @@ a crash at any moment leaves every unstored update with Telegram, which hands it
 again. Errors are handled as PTB's own network loop does: a timeout polls again at
 once, a flood wait waits what Telegram asked for, other errors (a conflict with another
 process polling the same bot, the network) wait 1 s, growing to 30 s; a bad token stops.
+
+Stopping asks for nothing more: a long poll under way is cut off (what it would have
+brought stays with Telegram), while a batch in hand is stored and confirmed first.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ log = logging.getLogger(__name__)
 
 Store = Callable[[Sequence[Update]], Awaitable[None]]
 LONGEST_WAIT = 30.0
+# At a stop, how long the batch in hand may take to be stored and confirmed.
+STOP_GRACE = 2.0
 
 
 def next_wait(previous: float) -> float:
@@ -41,6 +46,8 @@ class Poller:
         self.timeout = timeout
         self.allowed_updates = list(allowed_updates)
         self._task: asyncio.Task | None = None
+        self._stopping = False
+        self._storing = False  # a batch is in hand: let it be stored and confirmed
 
     async def start(self) -> None:
         # A webhook and polling exclude each other: polling removes it (as PTB does).
@@ -48,21 +55,33 @@ class Poller:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        """Stop polling; a batch not yet stored was never confirmed: Telegram keeps it."""
+        """Stop polling. A batch in hand is stored and confirmed first (within
+        `STOP_GRACE`); one not yet stored was never confirmed: Telegram keeps it."""
         task, self._task = self._task, None
+        if task is None:
+            return
+        self._stopping = True
+        if self._storing:
+            await asyncio.wait({task}, timeout=STOP_GRACE)
         await cancel_and_wait(task)
 
     async def _run(self) -> None:
         offset: int | None = None  # None: Telegram starts at its oldest unconfirmed update
         wait = 0.0
-        while True:
+        while not self._stopping:
             try:
                 updates = await self.bot.get_updates(
                     offset=offset, timeout=dtm.timedelta(seconds=self.timeout),
                     allowed_updates=self.allowed_updates)
                 if updates:
-                    await self.store(updates)
+                    self._storing = True
+                    try:
+                        await self.store(updates)
+                    finally:
+                        self._storing = False
                     offset = updates[-1].update_id + 1  # confirmed by the next call
+                    if self._stopping:
+                        await self._confirm(offset)
                 wait = 0.0
                 continue
             except RetryAfter as error:
@@ -80,3 +99,13 @@ class Poller:
                           type(error).__name__)
                 wait = next_wait(wait)
             await asyncio.sleep(wait)
+
+    async def _confirm(self, offset: int) -> None:
+        """Confirm what was stored, at a stop, without waiting for news; what this call
+        hands out is not confirmed by it and stays with Telegram. When it fails, the
+        stored batch comes again after the restart, and the inbox knows it."""
+        try:
+            await self.bot.get_updates(offset=offset, timeout=dtm.timedelta(0), limit=1,
+                                       allowed_updates=self.allowed_updates)
+        except TelegramError as error:
+            log.warning("telegram: the last batch was not confirmed: %s", error.message)
