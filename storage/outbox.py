@@ -7,9 +7,10 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from conversations.effects import EditMessage, Effect, SendPrivate, destination
 from conversations.messages import Message
@@ -37,7 +38,18 @@ class OutboxItem:
 
 
 DUE_AT_ONCE = datetime(1970, 1, 1, tzinfo=UTC)
-_pending = sa.and_(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))
+# The payload of a row that was sent or failed: the message may quote sealed answers, and
+# nothing reads it again (the Slack in-doubt check and the failure notice need the id).
+CLEARED: dict[str, object] = {}
+
+
+def _waiting(row: type[OutboxRow]) -> sa.ColumnElement[bool]:
+    """Neither sent nor failed: exactly the predicate of the partial index
+    ``ix_outbox_waiting``, which a query must repeat to be able to use it."""
+    return sa.and_(row.sent_at.is_(None), row.failed_at.is_(None))
+
+
+_pending = _waiting(OutboxRow)
 log = logging.getLogger(__name__)
 
 
@@ -97,20 +109,11 @@ class OutboxRepository:
         claims never return the same item. `platforms` limits the claim to what the
         calling process can deliver. An item waits while an earlier one to the same
         destination is still undelivered, so a retried message is never overtaken by a
-        later one. A row that cannot be decoded is set aside as
-        failed (logged without its content) and never blocks the others.
+        later one: only each destination's head is a candidate (`_heads`), so the cost
+        follows the number of destinations waiting, not the rows behind them nor the
+        delivered history. A row that cannot be decoded is set aside as failed (logged
+        without its content, its payload cleared) and never blocks the others.
         """
-        earlier = aliased(OutboxRow)
-        blocked = (
-            sa.select(earlier.id)
-            .where(
-                earlier.destination == OutboxRow.destination,
-                earlier.id < OutboxRow.id,
-                earlier.sent_at.is_(None),
-                earlier.failed_at.is_(None),
-            )
-            .exists()
-        )
         stmt = (
             sa.select(
                 OutboxRow.id,
@@ -125,7 +128,7 @@ class OutboxRepository:
                 OutboxRow.in_doubt,
                 OutboxRow.created_at,
             )
-            .where(_pending, OutboxRow.next_attempt_at <= now, ~blocked)
+            .where(_pending, OutboxRow.next_attempt_at <= now, _heads(self._postgresql))
             .where(sa.true() if platforms is None else OutboxRow.platform.in_(list(platforms)))
             .order_by(OutboxRow.id)
             .limit(limit)
@@ -142,7 +145,7 @@ class OutboxRepository:
             except Exception as error:  # noqa: BLE001 - any undecodable row is set aside
                 log.warning("outbox item %s cannot be decoded (%s): set aside as failed",
                             r.id, type(error).__name__)
-                self._update(OutboxRow.id == r.id, failed_at=now,
+                self._update(OutboxRow.id == r.id, failed_at=now, payload=CLEARED,
                              error=f"cannot be decoded: {type(error).__name__}")
                 continue
             items.append(OutboxItem(
@@ -197,9 +200,10 @@ class OutboxRepository:
         return self._fenced(item, progress=parts)
 
     def mark_sent(self, item: OutboxItem, now: datetime) -> bool:
-        """The item arrived; False (and nothing written) when the lease was lost."""
+        """The item arrived, its payload emptied; False (and nothing written) when the
+        lease was lost."""
         return self._fenced(item, sent_at=now, next_attempt_at=now, lease_token=None,
-                            lease_owner=None, in_doubt=False)
+                            lease_owner=None, in_doubt=False, payload=CLEARED)
 
     def retry_later(
         self,
@@ -227,8 +231,8 @@ class OutboxRepository:
         )
 
     def mark_failed(self, item: OutboxItem, now: datetime, error: str) -> bool:
-        """Count a failed attempt and give up on the item for good; False when the lease
-        was lost."""
+        """Count a failed attempt and give up on the item for good, its payload emptied
+        (the coordinators' notice is made from `item`); False when the lease was lost."""
         return self._fenced(
             item,
             attempts=OutboxRow.attempts + 1,
@@ -236,6 +240,7 @@ class OutboxRepository:
             error=error,
             lease_token=None,
             lease_owner=None,
+            payload=CLEARED,
         )
 
     def forget(self, platform: str, user_id: str, partnership_ids: Collection[int]) -> None:
@@ -273,3 +278,34 @@ class OutboxRepository:
             execution_options={"synchronize_session": False},
         )
         return result.rowcount  # type: ignore[attr-defined]
+
+
+def _heads(postgresql: bool) -> sa.ColumnElement[bool]:
+    """The row is the oldest waiting item of its destination, as found in the partial
+    index ``ix_outbox_waiting`` (destination, id) alone.
+
+    A loose index scan: a recursive query steps from one destination's oldest waiting
+    row to the next destination's (one index seek each, in index order), so the cost
+    follows the number of destinations waiting. Neither database skips through an index
+    by itself, and a plain ``GROUP BY destination`` would read every waiting row of a
+    backlog. The rows are then fetched by primary key (on PostgreSQL from an array, so
+    that the planner never hashes the whole outbox instead).
+    """
+    step = aliased(OutboxRow)
+
+    def first(column: InstrumentedAttribute[Any],
+              after: sa.ColumnElement[str] | None) -> sa.ScalarSelect[Any]:
+        query = sa.select(column).where(_waiting(step))
+        if after is not None:
+            query = query.where(step.destination > after)
+        return query.order_by(step.destination, step.id).limit(1).scalar_subquery()
+
+    walk = sa.select(first(step.destination, None).label("destination"),
+                     first(step.id, None).label("id")).cte("heads", recursive=True)
+    walk = walk.union_all(
+        sa.select(first(step.destination, walk.c.destination), first(step.id, walk.c.destination))
+        .where(walk.c.destination.is_not(None)))
+    heads = sa.select(walk.c.id).where(walk.c.id.is_not(None))
+    if postgresql:
+        return OutboxRow.id == sa.any_(sa.func.array(heads.scalar_subquery()))
+    return OutboxRow.id.in_(heads)

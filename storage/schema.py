@@ -47,6 +47,15 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSONType}
 
 
+# The outbox rows still to deliver (`storage.outbox` claims only from these).
+OUTBOX_WAITING = "sent_at IS NULL AND failed_at IS NULL"
+
+
+def _partial(name: str, *columns: str, where: str) -> sa.Index:
+    """An index over the rows `where` holds, on both databases."""
+    return sa.Index(name, *columns, sqlite_where=sa.text(where), postgresql_where=sa.text(where))
+
+
 class PartnershipRow(Base):
     __tablename__ = "partnerships"
     __table_args__ = (
@@ -144,6 +153,9 @@ class InboxRow(Base):
     __tablename__ = "inbox"
     __table_args__ = (
         sa.UniqueConstraint("platform", "event_id", name="uq_inbox_platform_event"),
+        # Retention: the oldest decided and set-aside rows.
+        _partial("ix_inbox_decided_at", "decided_at", where="decided_at IS NOT NULL"),
+        _partial("ix_inbox_set_aside_at", "set_aside_at", where="set_aside_at IS NOT NULL"),
         {"sqlite_autoincrement": True},  # ids are never reused: arrival order
     )
 
@@ -168,9 +180,18 @@ class InboxRow(Base):
 
 
 class OutboxRow(Base):
+    """An effect to deliver. `payload` (the message: it may quote sealed answers) is
+    emptied to ``{}`` in the write that marks the row sent or failed; `storage.retention`
+    deletes such rows after the retention time."""
+
     __tablename__ = "outbox"
     __table_args__ = (
         sa.Index("ix_outbox_destination", "destination", "id"),
+        # The claim: each destination's oldest waiting row, never the delivered history.
+        _partial("ix_outbox_waiting", "destination", "id", where=OUTBOX_WAITING),
+        # Retention: the oldest delivered and failed rows.
+        _partial("ix_outbox_sent_at", "sent_at", where="sent_at IS NOT NULL"),
+        _partial("ix_outbox_failed_at", "failed_at", where="failed_at IS NOT NULL"),
         {"sqlite_autoincrement": True},  # ids are never reused: delivery order
     )
 
