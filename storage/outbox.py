@@ -114,6 +114,9 @@ class OutboxRepository:
         delivered history. A row that cannot be decoded is set aside as failed (logged
         without its content, its payload cleared) and never blocks the others.
         """
+        heads = self.session.scalars(_HEADS).all()
+        if not heads:
+            return []
         stmt = (
             sa.select(
                 OutboxRow.id,
@@ -128,7 +131,12 @@ class OutboxRepository:
                 OutboxRow.in_doubt,
                 OutboxRow.created_at,
             )
-            .where(_pending, OutboxRow.next_attempt_at <= now, _heads(self._postgresql))
+            # Inlined: a long list of waiting destinations never runs into a bind limit.
+            .where(OutboxRow.id.in_(sa.bindparam("heads", heads, expanding=True,
+                                                  literal_execute=True)))
+            # Checked again: on PostgreSQL a row another process claimed or sent since the
+            # heads were read is skipped or, once its lock is free, fails these.
+            .where(_pending, OutboxRow.next_attempt_at <= now)
             .where(sa.true() if platforms is None else OutboxRow.platform.in_(list(platforms)))
             .order_by(OutboxRow.id)
             .limit(limit)
@@ -280,16 +288,17 @@ class OutboxRepository:
         return result.rowcount  # type: ignore[attr-defined]
 
 
-def _heads(postgresql: bool) -> sa.ColumnElement[bool]:
-    """The row is the oldest waiting item of its destination, as found in the partial
-    index ``ix_outbox_waiting`` (destination, id) alone.
+def _heads() -> sa.Select[tuple[int]]:
+    """The id of each destination's oldest waiting item, read from the partial index
+    ``ix_outbox_waiting`` (destination, id) alone.
 
     A loose index scan: a recursive query steps from one destination's oldest waiting
     row to the next destination's (one index seek each, in index order), so the cost
-    follows the number of destinations waiting. Neither database skips through an index
-    by itself, and a plain ``GROUP BY destination`` would read every waiting row of a
-    backlog. The rows are then fetched by primary key (on PostgreSQL from an array, so
-    that the planner never hashes the whole outbox instead).
+    follows the number of destinations waiting, not the rows behind them. Neither
+    database skips through an index by itself, and a plain ``GROUP BY destination``
+    would read every waiting row of a backlog. The claim then reads those rows by
+    primary key: in one statement, the planners (SQLite's above all) may instead walk
+    every due row and test each against the list.
     """
     step = aliased(OutboxRow)
 
@@ -305,7 +314,7 @@ def _heads(postgresql: bool) -> sa.ColumnElement[bool]:
     walk = walk.union_all(
         sa.select(first(step.destination, walk.c.destination), first(step.id, walk.c.destination))
         .where(walk.c.destination.is_not(None)))
-    heads = sa.select(walk.c.id).where(walk.c.id.is_not(None))
-    if postgresql:
-        return OutboxRow.id == sa.any_(sa.func.array(heads.scalar_subquery()))
-    return OutboxRow.id.in_(heads)
+    return sa.select(walk.c.id).where(walk.c.id.is_not(None))
+
+
+_HEADS = _heads()

@@ -189,6 +189,7 @@ class OutboxRow(Base):
         sa.Index("ix_outbox_destination", "destination", "id"),
         # The claim: each destination's oldest waiting row, never the delivered history.
         _partial("ix_outbox_waiting", "destination", "id", where=OUTBOX_WAITING),
+        _partial("ix_outbox_next_attempt_at", "next_attempt_at", where=OUTBOX_WAITING),
         # Retention: the oldest delivered and failed rows.
         _partial("ix_outbox_sent_at", "sent_at", where="sent_at IS NOT NULL"),
         _partial("ix_outbox_failed_at", "failed_at", where="failed_at IS NOT NULL"),
@@ -209,7 +210,7 @@ class OutboxRow(Base):
     # Parts of a split message that already arrived: a retry starts after them.
     progress: Mapped[int] = mapped_column(default=0, server_default="0")
     # Due time; while an item is being sent, the end of its lease.
-    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    next_attempt_at: Mapped[datetime]
     # Written by each claim: only its holder may record the outcome (fencing).
     lease_token: Mapped[str | None] = mapped_column(sa.String(32))
     # The process holding the lease (`storage.owners`): a dead one's items are taken over

@@ -29,6 +29,7 @@ JSON = sa.JSON().with_variant(JSONB(), "postgresql")
 WAITING = "sent_at IS NULL AND failed_at IS NULL"
 PARTIAL = {
     ("outbox", "ix_outbox_waiting"): (["destination", "id"], WAITING),
+    ("outbox", "ix_outbox_next_attempt_at"): (["next_attempt_at"], WAITING),
     ("outbox", "ix_outbox_sent_at"): (["sent_at"], "sent_at IS NOT NULL"),
     ("outbox", "ix_outbox_failed_at"): (["failed_at"], "failed_at IS NOT NULL"),
     ("inbox", "ix_inbox_decided_at"): (["decided_at"], "decided_at IS NOT NULL"),
@@ -42,6 +43,7 @@ def upgrade() -> None:
     op.execute(outbox.update()
                .where(sa.or_(outbox.c.sent_at.is_not(None), outbox.c.failed_at.is_not(None)))
                .values(payload={}))
+    op.drop_index("ix_outbox_next_attempt_at", table_name="outbox")  # now only what waits
     for (table, name), (columns, where) in PARTIAL.items():
         op.create_index(name, table, columns, sqlite_where=sa.text(where),
                         postgresql_where=sa.text(where))
@@ -50,3 +52,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table, name in PARTIAL:
         op.drop_index(name, table_name=table)
+    op.create_index("ix_outbox_next_attempt_at", "outbox", ["next_attempt_at"])
