@@ -12,9 +12,10 @@ items, one platform — on four fresh databases:
   either way one item can go (the oldest; the others wait their turn).
 
 Each claim runs in a unit of work that is rolled back, so every repeat sees the same
-outbox. It prints the median time of a claim per case and the ratios: 100,000 delivered /
-empty, and 3,000 waiting / 3. A ratio near 1 means the claim does not grow with what the
-outbox holds.
+outbox; the four cases are timed in turn, round robin, so that other load on the machine
+weighs on each alike. It prints the median time of a claim per case and the ratios:
+100,000 delivered / empty (goal ≤ 1.5×), and 3,000 waiting / 3 (goal ≤ 1×, within the
+noise). A ratio near 1 means the claim does not grow with what the outbox holds.
 
 PostgreSQL: every case gets a database of its own, created on that server and dropped at
 the end; nothing else on the server is touched.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -82,34 +84,22 @@ def seed(engine: sa.Engine, case: Case) -> None:
         connection.exec_driver_sql("ANALYZE")  # fresh statistics for the planner
 
 
-def time_claims(engine: sa.Engine, expect: int, repeat: int) -> float:
+def time_claim(engine: sa.Engine, expect: int) -> float:
+    """One claim in a unit of work that is rolled back: the next one sees the same outbox."""
     from storage.unit_of_work import UnitOfWork
 
-    timings = []
-    for _ in range(repeat + 1):  # the first one warms up (connections, compiled SQL)
-        with UnitOfWork(engine) as uow:  # never committed: the next claim sees the same
-            started = time.perf_counter()
-            items = uow.outbox.claim(NOW, limit=50, lease_seconds=15, platforms=(PLATFORM,))
-            timings.append(time.perf_counter() - started)
-        if len(items) != expect:
-            raise RuntimeError(f"claimed {len(items)}, expected {expect}")
-    return statistics.median(timings[1:])
-
-
-def measure(server_url: str | None, case: Case, repeat: int) -> float:
-    from storage.database import create_engine_for, migrate
-
-    with own_database(server_url) as url:
-        engine = create_engine_for(url)
-        try:
-            migrate(engine)
-            seed(engine, case)
-            return time_claims(engine, min(case.destinations, 50), repeat)
-        finally:
-            engine.dispose()
+    with UnitOfWork(engine) as uow:
+        started = time.perf_counter()
+        items = uow.outbox.claim(NOW, limit=50, lease_seconds=15, platforms=(PLATFORM,))
+        elapsed = time.perf_counter() - started
+    if len(items) != expect:
+        raise RuntimeError(f"claimed {len(items)}, expected {expect}")
+    return elapsed
 
 
 def run(server_url: str | None, history: int, backlog: int, repeat: int) -> None:
+    from storage.database import create_engine_for, migrate
+
     database = "PostgreSQL" if server_url else "SQLite"
     cases = [
         Case(f"{WAITING} waiting, empty history", 0, WAITING, WAITING),
@@ -117,15 +107,30 @@ def run(server_url: str | None, history: int, backlog: int, repeat: int) -> None
         Case("3 waiting to one destination", 0, 3, 1),
         Case(f"{backlog:,} waiting to one destination", 0, backlog, 1),
     ]
-    found = []
-    for case in cases:
-        started = time.perf_counter()
-        found.append(measure(server_url, case, repeat))
-        print(f"  {case.name:<40} claim {ms(found[-1]):>10}  (median of {repeat}; "
-              f"set up in {time.perf_counter() - started:.1f} s)", flush=True)
+    with ExitStack() as stack:
+        engines = []
+        for case in cases:
+            started = time.perf_counter()
+            engine = create_engine_for(stack.enter_context(own_database(server_url)))
+            stack.callback(engine.dispose)
+            migrate(engine)
+            seed(engine, case)
+            time_claim(engine, min(case.destinations, 50))  # warm up: connection, SQL
+            engines.append(engine)
+            print(f"  {case.name:<40} set up in {time.perf_counter() - started:.1f} s",
+                  flush=True)
+        # Round robin: a load that comes and goes on the machine weighs on every case alike.
+        timings: list[list[float]] = [[] for _ in cases]
+        for _ in range(repeat):
+            for case, engine, found in zip(cases, engines, timings, strict=True):
+                found.append(time_claim(engine, min(case.destinations, 50)))
+    medians = [statistics.median(found) for found in timings]
+    print(f"\nclaim, median of {repeat} ({database}):")
+    for case, median in zip(cases, medians, strict=True):
+        print(f"  {case.name:<40} {ms(median):>10}")
     print(f"\nratio ({database}):")
-    print(f"  {f'{history:,} delivered / empty outbox':<40} {ratio(found[1], found[0])}")
-    print(f"  {f'{backlog:,} / 3 waiting to one destination':<40} {ratio(found[3], found[2])}")
+    print(f"  {f'{history:,} delivered / empty outbox':<40} {ratio(medians[1], medians[0])}")
+    print(f"  {f'{backlog:,} / 3 waiting to one destination':<40} {ratio(medians[3], medians[2])}")
 
 
 def main(argv: list[str] | None = None) -> None:

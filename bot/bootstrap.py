@@ -26,7 +26,8 @@ def build_runtime(settings: Settings, **runtime_options: object) -> Runtime:
         "delivery_concurrency": settings.optafel_delivery_concurrency,
     }
     runtime = Runtime(engine, **{**options, **runtime_options})
-    runtime.scheduler = Scheduler(runtime, interval=settings.optafel_scheduler_interval)
+    runtime.scheduler = Scheduler(runtime, interval=settings.optafel_scheduler_interval,
+                                  retention=timedelta(days=settings.optafel_retention_days))
     return runtime
 
 

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     optafel_delivery_budget_hours: float = 24.0
     # How many messages are sent at the same time, each to another destination.
     optafel_delivery_concurrency: int = 8
+    # Delivered messages and decided events are deleted this many days after (at least 1).
+    optafel_retention_days: float = 7.0
 
     @field_validator("optafel_checkin_window_hours", "optafel_scheduler_interval",
                      "optafel_delivery_budget_hours")
@@ -58,6 +60,16 @@ class Settings(BaseSettings):
     def _at_least_one(cls, value: int) -> int:
         if value < 1:
             raise ValueError("must be at least 1")
+        return value
+
+    @field_validator("optafel_retention_days")
+    @classmethod
+    def _a_day_at_least(cls, value: float) -> float:
+        """The inbox recognises an event sent again only while it keeps its id, and
+        Telegram sends one again for up to 24 hours."""
+        if value < 1:
+            raise ValueError("must be at least 1 (day): Telegram sends an event again for up "
+                             "to 24 hours, and only a kept event id recognises the repeat")
         return value
 
     @field_validator("slack_api_url")

@@ -6,7 +6,8 @@ driven by one indexed query that returns at most `batch` partnerships:
 1. due check-ins (``partnerships.next_checkin_at <= now``) → `checkin_due`;
 2. due reminders (open check-ins, ``rounds.remind_at <= now``) → `remind_due`;
 3. closed windows (open check-ins, ``rounds.deadline <= now``) → `close_due`, plus the
-   trend picture, drawn here (the core only says what to draw).
+   trend picture, drawn here (the core only says what to draw);
+4. retention: delivered and decided rows older than `retention` (`storage.retention`).
 
 The queries lock the partnership rows ``FOR UPDATE SKIP LOCKED`` on PostgreSQL (SQLite
 serialises writers), and the core re-checks every decision against the locked, current
@@ -21,7 +22,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.worker import Worker
@@ -32,6 +33,7 @@ from conversations.decision import Decision
 from conversations.effects import UploadPicture
 from conversations.model import RoundKind, Table
 from conversations.trend import Trend
+from storage import retention as kept
 from storage.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
@@ -57,6 +59,7 @@ class Tick:
     reminded: int = 0
     closed: int = 0
     more: bool = False
+    pruned: int = 0
 
 
 class Scheduler(Worker):
@@ -69,9 +72,11 @@ class Scheduler(Worker):
         interval: float = DEFAULT_INTERVAL,
         batch: int = DEFAULT_BATCH,
         draw: Callable[[Trend], bytes] = _draw,
+        retention: timedelta = kept.DEFAULT_KEEP,
     ) -> None:
         super().__init__(interval)
         self.runtime = runtime
+        self.retention = retention
         self.batch = batch
         self.draw = draw
         self._lock = asyncio.Lock()
@@ -96,7 +101,9 @@ class Scheduler(Worker):
             now, lambda uow: uow.tables.checkins_to_remind(now, self.batch), self._remind)
         closed, more_close = self._pass(
             now, lambda uow: uow.tables.checkins_to_close(now, self.batch), self._close)
-        return Tick(opened, reminded, closed, more_open or more_remind or more_close)
+        pruned = kept.prune(self.runtime.engine, now, self.retention)
+        return Tick(opened, reminded, closed,
+                    more_open or more_remind or more_close or pruned >= kept.DEFAULT_BATCH, pruned)
 
     def _context(self, table: Table, now: datetime) -> Context:
         runtime = self.runtime

@@ -86,6 +86,15 @@ def test_bad_configuration_gets_a_clear_message(monkeypatch):
     assert result.exit_code != 0 and "OPTAFEL_LANGUAGE" in result.output
 
 
+def test_retention_shorter_than_a_day_is_refused(monkeypatch):
+    """Telegram sends an update again for up to a day: a shorter retention would let a
+    repeat through as new."""
+    monkeypatch.setenv("OPTAFEL_RETENTION_DAYS", "0.5")
+    result = CliRunner().invoke(main, ["migrate"])
+    assert result.exit_code != 0
+    assert "OPTAFEL_RETENTION_DAYS" in result.output and "at least 1 (day)" in result.output
+
+
 async def test_the_terminal_lets_one_person_play_every_role(engine, capsys):
     runtime = Runtime(engine, default_language="en", drain_interval=3600)
     adapter = LocalAdapter()

@@ -124,3 +124,28 @@ async def test_forget_erases_every_unseen_answer_after_a_confirmation(local: Loc
     assert "Revealed-Org" in ad.channel("tafel")[-1].text  # what the others saw stays
     await kring.private_command("Anna", "/edit")  # the open interview starts afresh
     assert "Welcome to Op Tafel" in kring.last("Anna").text
+
+
+def _every_value(engine: Engine) -> str:
+    """Every value in every table of the database (text, JSON and bytes), as one text."""
+    with engine.connect() as connection:
+        values = [value for name in sa.inspect(connection).get_table_names()
+                  for row in connection.execute(sa.text(f'SELECT * FROM "{name}"'))  # noqa: S608
+                  for value in row]
+    return "\n".join(v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in values)
+
+
+async def test_no_row_keeps_a_typed_answer_once_it_was_delivered(local: Local, engine: Engine):
+    """The review message quotes the answers; delivered, the outbox keeps none of it, and
+    the inbox none of the events that carried them."""
+    s = local.session
+    await setup_round(local, "Anna")
+    await answer_everything(s, "Anna", "Gemeente", seal=False)
+    typed = "hope: honesty"  # what she typed: "Anna's hope: honesty"
+    assert typed in s.last("Anna").text  # the review, delivered
+    await s.press_label("Anna", "Seal my answers")
+    assert typed not in _every_value(engine)
+    if engine.dialect.name == "sqlite":  # secure_delete: not left in the file either
+        with closing(sqlite3.connect(engine.url.database)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert typed.encode() not in Path(engine.url.database).read_bytes()

@@ -229,3 +229,20 @@ def test_an_undecodable_row_is_set_aside_and_blocks_nothing(
     with UnitOfWork(engine) as uow:
         error = uow.session.scalar(sa.select(OutboxRow.error).where(OutboxRow.id == ids[0]))
     assert error is not None and error.startswith("cannot be decoded")
+
+
+def test_sent_failed_and_set_aside_rows_keep_no_message(engine: Engine) -> None:
+    """A message may quote sealed answers: once done with, its row keeps only the id."""
+    ids = fill(engine, 4)
+    with UnitOfWork(engine) as uow:
+        uow.session.execute(sa.update(OutboxRow).where(OutboxRow.id == ids[2])
+                            .values(kind="no-such-kind"))
+        uow.commit()
+    sent, failed, kept = claim(engine)
+    with UnitOfWork(engine) as uow:
+        assert uow.outbox.mark_sent(sent, T0) and uow.outbox.mark_failed(failed, T0, "gone")
+        uow.commit()
+    with engine.connect() as connection:
+        payloads = dict(connection.execute(sa.select(OutboxRow.id, OutboxRow.payload)).all())
+    assert payloads[sent.id] == payloads[failed.id] == payloads[ids[2]] == {}
+    assert kept.id == ids[3] and "bericht 3" in str(payloads[ids[3]])  # still to send
