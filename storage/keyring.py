@@ -7,18 +7,21 @@ wrapped key, so no later copy of the database holds readable answers.
 Where the answer key comes from: ``OPTAFEL_ANSWER_KEY`` (one or more keys, separated by
 commas: the first wraps new keys, all of them unwrap — that is how a key is rotated); for
 a SQLite file without it, a key file next to the database (``optafel.db.key``), created
-with mode 0600 on first use; for an in-memory SQLite database, a key that lives as long as
-the engine. PostgreSQL without ``OPTAFEL_ANSWER_KEY`` is refused with `AnswerKeyError`.
+with mode 0600 on first use (atomically: processes starting at once share one key); for
+an in-memory SQLite database, a key that lives as long as the engine. PostgreSQL without
+``OPTAFEL_ANSWER_KEY`` is refused with `AnswerKeyError`.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import os
 import secrets
 import stat
+import tempfile
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -177,23 +180,27 @@ def read_key_file(path: Path, *, create: bool) -> Keyring:
 
 
 def write_key_file(path: Path, text: str, *, exclusive: bool = False) -> None:
-    """Write the key file with mode 0600 from the start.
+    """Write the key file with mode 0600 from the start, whole or not at all.
 
-    `exclusive`: only if there is none yet (another process may have made it first).
-    Otherwise the file is replaced atomically.
+    The key goes into a temporary file (0600) in the same folder first. `exclusive`: it
+    is then linked to `path`, which fails when another process made the file first — its
+    key is the key, and nobody ever reads a file that is still being written. Otherwise
+    it replaces `path` atomically.
     """
-    target = path if exclusive else path.with_name(path.name + ".new")
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")
     try:
-        fd = os.open(target, flags, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(fd, "w") as out:
-        out.write(text + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    if not exclusive:
-        os.replace(target, path)
+        with os.fdopen(fd, "w") as out:
+            out.write(text + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        if not exclusive:
+            os.replace(temporary, path)
+            return
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
 
 
 def keys_text(keyring: Keyring) -> str:
