@@ -48,7 +48,7 @@ def test_the_port_is_published_on_loopback_only():
 def test_images_are_pinned_and_the_healthcheck_uses_the_configured_port():
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     [base] = re.findall(r"^FROM (\S+)", dockerfile, re.M)
-    assert re.fullmatch(r"python:\d+\.\d+\.\d+-slim-\w+(@sha256:[0-9a-f]{64})?", base)
+    assert re.fullmatch(r"python:\d+\.\d+\.\d+-slim-\w+@sha256:[0-9a-f]{64}", base)
     [db] = re.findall(r"image: (\S+)", (DEPLOY / "compose.yml").read_text())
     assert re.fullmatch(r"postgres:\d+\.\d+(-\w+)?", db)
     [health] = re.findall(r"^HEALTHCHECK .*$", dockerfile, re.M)
