@@ -52,7 +52,9 @@ def prune(engine: Engine, now: datetime, keep: timedelta = DEFAULT_KEEP,
 def _delete_oldest(session: Session, done: InstrumentedAttribute[datetime | None],
                    before: datetime, limit: int) -> int:
     model = done.class_
-    oldest = sa.select(model.id).where(done < before).order_by(done).limit(limit)
+    # On PostgreSQL another process pruning at the same moment skips these, not waits.
+    oldest = (sa.select(model.id).where(done < before).order_by(done).limit(limit)
+              .with_for_update(skip_locked=True))
     result = session.execute(sa.delete(model).where(model.id.in_(oldest)),
                              execution_options={"synchronize_session": False})
     return result.rowcount  # type: ignore[attr-defined]
