@@ -1,7 +1,7 @@
 """The check-in scheduler: part of the runtime's lifecycle.
 
 Every tick it takes the time from the runtime's clock and does three passes, each
-driven by one indexed query that returns at most `batch` partnerships:
+driven by one indexed query that returns at most `batch` partnerships, and a fourth:
 
 1. due check-ins (``partnerships.next_checkin_at <= now``) → `checkin_due`;
 2. due reminders (open check-ins, ``rounds.remind_at <= now``) → `remind_due`;
