@@ -147,7 +147,8 @@ class InboxRow(Base):
 
     The platform's event id deduplicates; rows are decided in id (arrival) order per
     actor and per chat. Once decided or set aside the payload (what a partner typed) is
-    cleared and `next_attempt_at` is NULL: what is left only deduplicates.
+    cleared and `next_attempt_at` is NULL: what is left only deduplicates, until
+    `storage.retention` deletes it.
     """
 
     __tablename__ = "inbox"
