@@ -25,8 +25,12 @@ DUTCH = {
     "bevestig": "confirm",
     "afspraken": "agreements",
 }
-# Dutch words for the arguments that change what a command does.
-DUTCH_ARGS = {"toch": "force", "verwijder": "remove", "weg": "remove"}
+# Dutch words for the first argument, only of the commands where it changes what they do:
+# elsewhere it is free text (`ronde weg met de wachtlijsten` is an ambition, not a remove).
+DUTCH_ARGS = {
+    "reveal": {"toch": "force"},
+    "partners": {"verwijder": "remove", "weg": "remove"},
+}
 
 
 def canonical(name: str) -> str:
@@ -35,11 +39,15 @@ def canonical(name: str) -> str:
     return DUTCH.get(name, name)
 
 
-def canonical_args(args: tuple[str, ...]) -> tuple[str, ...]:
-    """`toch` → `force`, `verwijder` → `remove` as the first argument; the rest as typed."""
-    if not args:
+def canonical_args(name: str, args: tuple[str, ...]) -> tuple[str, ...]:
+    """`deel toch` → `force`, `partners verwijder` → `remove`; everything else as typed.
+
+    `name` is the command as typed, in either language.
+    """
+    words = DUTCH_ARGS.get(canonical(name), {})
+    if not args or args[0].lower() not in words:
         return args
-    return (DUTCH_ARGS.get(args[0].lower(), args[0]), *args[1:])
+    return (words[args[0].lower()], *args[1:])
 
 
 def name_in(language: str, name: str) -> str:

@@ -50,7 +50,7 @@ def channel_command(table: Table | None, cmd: ChannelCommand, ctx: Context) -> D
     """Handle one command typed in a shared channel."""
     t = Texts.of(table.partnership) if table else Texts(ctx.default_language, ctx.platform)
     name = canonical(cmd.name)
-    cmd = replace(cmd, args=canonical_args(cmd.args))
+    cmd = replace(cmd, args=canonical_args(name, cmd.args))
     if name in PRIVATE_COMMANDS:
         return notice(cmd, t, "private_only", command=cmd.name.lower())
     if name == "help" or name not in (*HANDLERS, "setup"):

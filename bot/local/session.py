@@ -70,7 +70,7 @@ class LocalSession:
         actor = self.person(who)
         name, args = split_command(text)
         if canonical(name) in WITH_PEOPLE:
-            args = canonical_args(args)
+            args = canonical_args(name, args)
             plain_args = tuple(a for a in args if a == "remove")
             names = tuple(a for a in args if a != "remove")
         else:

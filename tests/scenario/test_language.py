@@ -30,3 +30,19 @@ async def test_dutch_command_names_and_lists(engine, clock):
         assert "Plan ze" not in ad.notices("anna")[-1].text
     finally:
         await local.runtime.stop()
+
+
+async def test_a_dutch_sub_word_only_changes_the_commands_that_have_it(engine, clock):
+    """`ronde weg met …` is an ambition; `weg` means remove only after `partners`."""
+    local = await start_local(engine, clock, language="nl")
+    s, ad = local.session, local.adapter
+    try:
+        await s.command("Dewi", "/inrichten")
+        await s.command("Dewi", "/partners Anna Bram Chris")
+        await s.command("Dewi", "/partners weg Chris")
+        assert ad.channel("tafel")[-1].text == "De partners: Anna en Bram."
+        await s.command("Dewi", "/ronde weg met de wachtlijsten")
+        opened = "\n".join(m.text for m in ad.channel("tafel")[-2:])
+        assert "De gezamenlijke ambitie: weg met de wachtlijsten" in opened
+    finally:
+        await local.runtime.stop()
