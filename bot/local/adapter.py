@@ -1,8 +1,14 @@
 """The local adapter: a chat platform in this process, for the terminal and the tests.
 
 It needs no account. Everything delivered is kept as `LocalMessage`s (and, when an
-`echo` callback is given, printed as a person would read it); buttons get numbers that are
-unique in the session, so `press(number)` works from a terminal as well as from a test.
+`echo` callback is given, printed as a person would read it); buttons get numbers, so
+`press(number)` works from a terminal as well as from a test.
+
+A button's number comes from the outbox item that delivered its message: `item * SLOTS + n`
+for its n-th button. Outbox ids are never reused, so neither are button numbers, not even
+after a restart: a number seen before it is unknown to the new process (the bot answers it
+as a button it cannot read, with the person's current question) and never presses a new
+button that happens to have the same number.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from bot.render import plain
 from conversations.messages import Message
 
 PLATFORM = "local"
+# Numbers per outbox item: more than any message has buttons (Telegram allows 100).
+SLOTS = 100
 
 
 @dataclass
@@ -59,7 +67,6 @@ class LocalAdapter(ChatAdapter):
         self.files: list[Path] = []
         self._by_id: dict[str, LocalMessage] = {}
         self._buttons: dict[int, tuple[LocalMessage, LocalButton]] = {}
-        self._button_count = 0
         self._echo = echo
         self._picture_dir = picture_dir
 
@@ -87,21 +94,31 @@ class LocalAdapter(ChatAdapter):
         return self._buttons.get(number)
 
     # --- delivery ---------------------------------------------------------------------
-    def _keep(self, place: str, message: Message) -> LocalMessage:
+    def _keep(self, place: str, message: Message, progress: Progress | None = None
+              ) -> LocalMessage:
         local = LocalMessage(id=f"m{len(self.messages) + 1}", place=place, text="")
-        self._render_into(local, message)
+        self._render_into(local, message, progress)
         self.messages.append(local)
         self._by_id[local.id] = local
         if self._echo:
             self._echo(local, False)
         return local
 
-    def _render_into(self, local: LocalMessage, message: Message) -> None:
+    def _render_into(self, local: LocalMessage, message: Message,
+                     progress: Progress | None) -> None:
         local.text = plain.body(message)
         local.buttons = []
-        for button in message.all_buttons:
-            self._button_count += 1
-            number = self._button_count
+        buttons = message.all_buttons
+        if not buttons:
+            return
+        item = progress.item if progress is not None else None
+        if item is None:
+            raise ValueError("buttons are numbered after their outbox item: deliver them "
+                             "through the runtime")
+        if len(buttons) >= SLOTS:
+            raise ValueError(f"{len(buttons)} buttons: more than a message can number")
+        for n, button in enumerate(buttons, start=1):
+            number = item * SLOTS + n
             shown = LocalButton(number, button.label, button.payload, button.selected)
             local.buttons.append(shown)
             self._buttons[number] = (local, shown)
@@ -109,22 +126,22 @@ class LocalAdapter(ChatAdapter):
     # A terminal has no length limit: every message is one part, so there is no progress to keep.
     async def send_private(self, user_id: str, message: Message, *,
                            progress: Progress | None = None) -> None:
-        self._keep(f"dm:{user_id}", message)
+        self._keep(f"dm:{user_id}", message, progress)
 
     async def post_to_channel(self, channel_id: str, message: Message, *,
                               progress: Progress | None = None) -> None:
-        self._keep(f"#{channel_id}", message)
+        self._keep(f"#{channel_id}", message, progress)
 
     async def notify(self, user_id: str, channel_id: str, message: Message, *,
                      progress: Progress | None = None) -> None:
-        self._keep(f"notice:{user_id}", message)
+        self._keep(f"notice:{user_id}", message, progress)
 
     async def edit_message(self, origin: str, message: Message, *,
                            progress: Progress | None = None) -> None:
         local = self._by_id[origin]
         for old in local.buttons:  # the old buttons cannot be pressed any more
             self._buttons.pop(old.number, None)
-        self._render_into(local, message)
+        self._render_into(local, message, progress)
         local.edits += 1
         if self._echo:
             self._echo(local, True)

@@ -95,7 +95,7 @@ class LocalSession:
     async def resume(self) -> None:
         """After a restart: show everyone who is mid-interview where they are.
 
-        Button numbers live in this process only; the question comes with fresh ones.
+        The buttons shown before the restart are gone; the question comes with new ones.
         """
         table = await self.runtime.table(PLATFORM, self.channel_id)
         for member in table.partners if table is not None else ():
@@ -107,8 +107,9 @@ class LocalSession:
     async def press(self, who: str, number: int) -> None:
         """Press button `number`: in the channel anyone may, in a private chat only its owner.
 
-        A number this process did not show (an old one, from before a restart) is a button
-        the bot cannot read: it answers privately with where the person is.
+        A number this process did not show (an old one, from before a restart: numbers are
+        never reused) is a button the bot cannot read: it answers privately with where the
+        person is.
         """
         found = self.adapter.button(number)
         if found is None:

@@ -102,12 +102,15 @@ async def test_the_terminal_lets_one_person_play_every_role(engine, capsys):
     session = LocalSession(runtime, adapter)
     await runtime.start()
     lines = iter(["/as dewi", "/setup", "/as anna", "/as dewi", "/partners @anna", "/round",
-                  "/as anna", "/dm", "#1", "Gemeente", "hello there", "/status", "/channel",
-                  "not a command", "#999", "/quit"])
+                  "/quit"])
+    await run_console(session, read=lambda prompt: next(lines), language="en")
+    start = adapter.inbox("anna")[0].button("start").number  # as the screen shows it
+    lines = iter(["/as anna", "/dm", f"#{start}", "Gemeente", "hello there", "/status",
+                  "/channel", "not a command", "#999", "/quit"])
     await run_console(session, read=lambda prompt: next(lines), language="en")
     await runtime.stop()
     inbox = adapter.inbox("anna")
-    assert "Which organisation" in inbox[1].text  # #1 pressed "Let's start"
+    assert "Which organisation" in inbox[1].text  # "Let's start" pressed by its number
     status = next(m for m in inbox if "you are at step 4 of 11" in m.text)  # /status
     assert "4/11 · Your own interest" in status.text and status.buttons
     # A button this process never showed: a friendly answer in her chat, and her question.

@@ -36,12 +36,12 @@ class FlakyPlatform(LocalAdapter):
     async def send_private(self, user_id: str, message: Message, *,
                            progress: Progress | None = None) -> None:
         self._maybe_fail(f"dm:{user_id}")
-        await super().send_private(user_id, message)
+        await super().send_private(user_id, message, progress=progress)
 
     async def post_to_channel(self, channel_id: str, message: Message, *,
                               progress: Progress | None = None) -> None:
         self._maybe_fail(f"#{channel_id}")
-        await super().post_to_channel(channel_id, message)
+        await super().post_to_channel(channel_id, message, progress=progress)
 
 
 async def start(engine, clock, platform: LocalAdapter | None = None,
@@ -256,7 +256,7 @@ class SlowPlatform(LocalAdapter):
                               progress: Progress | None = None) -> None:
         self.sending.set()
         await asyncio.sleep(5)
-        await super().post_to_channel(channel_id, message)
+        await super().post_to_channel(channel_id, message, progress=progress)
 
 
 async def test_a_slow_send_keeps_its_lease_so_another_process_never_sends_it_too(engine):
@@ -296,7 +296,7 @@ class HangingChannel(LocalAdapter):
         if self.hang:
             self.hanging.set()
             await self.let_go.wait()
-        await super().post_to_channel(channel_id, message)
+        await super().post_to_channel(channel_id, message, progress=progress)
 
 
 async def test_a_hanging_channel_delays_neither_the_partners_nor_their_button_presses(engine):
