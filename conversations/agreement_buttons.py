@@ -51,7 +51,7 @@ def _propose(table: Table, ev: ButtonPress, press: payloads.ProposePress, t: Tex
     if existing is not None:
         return say(ev.actor.user_id, t, "agreement_already_proposed", number=existing.number)
     receivers = tuple(ids[r] for r in exchange.receivers if ids[r])
-    text = t.label(f"category_{press.category}").lower()
+    text = t.label("category_in_text", c=press.category, cat=t.category_labels())
     decision = propose(table, t, ctx, press.giver, receivers, text, proposer.user_id,
                        category=press.category)
     effects: list[Effect] = list(decision.effects)

@@ -140,9 +140,7 @@ class CheckinPrompter(Prompter):
                                           selected=n == answers.balance),))
         elif step in (CheckinStep.DELIVERS, CheckinStep.VALUED):
             field = TABLE[interview.step].field
-            came = self.came_for
-            body = t.sections(f"ask_{field}", came_for=came and replace(
-                came, gets=tuple(t.label(f"category_{c}") for c in came.gets)))
+            body = t.sections(f"ask_{field}", came_for=self.came_for, cat=t.category_labels())
             current = getattr(answers, field)
             rows.append(tuple(
                 self._button(step, f"c:{o}", t.label(f"{field}_{o}"), selected=o == current)
@@ -207,7 +205,7 @@ class CameFor:
     """What a partner wanted to get in the last revealed interest round."""
 
     round: int  # its ordinal
-    gets: tuple[str, ...]  # category codes (labels, once put into words)
+    gets: tuple[str, ...]  # category codes
     note: str | None
 
 
@@ -273,8 +271,9 @@ def open_checkin(table: Table, ctx: Context) -> Decision:
         question = CheckinPrompter.of(table, rnd, partner).question(interview)
         effects.append(SendPrivate(partner.user_id, question))
     t = Texts.of(table.partnership)
+    agreed = any(a.status is AgreementStatus.CONFIRMED for a in table.agreements)
     announcement = t.sections("checkin_opened", partners=[m.name for m in table.partners],
-                              closes=local(deadline, table.partnership))
+                              closes=local(deadline, table.partnership), agreements=agreed)
     effects.append(PostToChannel(table.partnership.channel_id, Message(announcement)))
     return Decision(changed, tuple(effects))
 

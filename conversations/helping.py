@@ -72,7 +72,7 @@ def helping_message(table: Table, rnd: Round, reveal: Reveal, t: Texts) -> Messa
     """The per-partner view with a button per exchange not proposed yet; None: nothing to show."""
     if not reveal.matches:
         return None
-    cat = {c: t.label(f"category_{c}") for c in categories.ALL}
+    cat = t.category_labels()
     views = partner_views(reveal)
     ids = {c.label: c.user_id for c in reveal.cards}
     open_ones = [] if table.partnership.anonymous else [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from conversations import categories
 from conversations.messages import Message
 from conversations.prompts import answer_view
 from conversations.reveal import Reveal
@@ -11,7 +10,7 @@ from conversations.texts import Texts
 
 def reveal_message(t: Texts, partnership_name: str, reveal: Reveal) -> Message:
     """One section per part, so a platform can split between them and never inside."""
-    cat = {c: t.label(f"category_{c}") for c in categories.ALL}
+    cat = t.category_labels()
     sections: list[str] = [
         *t.sections("reveal_header", name=partnership_name, r=reveal),
     ]

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
+from conversations import categories
 from conversations.model import Partnership
 
 LANGUAGES = ("nl", "en")
@@ -116,6 +117,10 @@ class Texts:
     def label(self, key: str, **values: object) -> str:
         """A short plain-text label (buttons): no markup, entities decoded."""
         return html.unescape(self.markup(key, **values))
+
+    def category_labels(self) -> dict[str, str]:
+        """Every category's label by its code: the `cat` that texts naming categories take."""
+        return {c: self.label(f"category_{c}") for c in categories.ALL}
 
     def has(self, key: str) -> bool:
         return hasattr(self._macros, key)

@@ -33,7 +33,7 @@ async def test_partners_are_asked_about_their_agreements_and_what_they_came_for(
     await s.press_label("Anna", "I get a bit more")
     asked = w.inbox("anna")[-1]
     assert "2/5 · Still worth it?" in asked
-    assert "In round 1 you came for: knowledge and network and access." in asked
+    assert "In round 1 you wanted to get: knowledge and network and access." in asked
     await s.press_label("Anna", "Yes")
     asked = w.inbox("anna")[-1]
     assert "3/5 · Our agreements" in asked
@@ -74,8 +74,8 @@ async def test_partners_are_asked_about_their_agreements_and_what_they_came_for(
         "Bram: kept",
         "Anna: “Two sessions so far, the third was cancelled”",
         "Their own people still value it: No",
-        "Agreement 1 is not (fully) kept. What stands in the way",
-        "For Anna, their own people doubt or no longer value",
+        "Agreement 1 is not kept, or only partly. What is in the way",
+        "According to Anna, their own people doubt what this collaboration gives and asks",
     ):
         assert expected in result, expected
     assert "classroom" not in result
@@ -136,7 +136,7 @@ async def test_follow_up_in_dutch(engine, clock, tmp_path):
     assert "Afspraak 1 staat: Bram brengt voor Anna: elke maand een kennissessie" in w.channel()[-1]
     await s.command("Dewi", "/checkin nu")
     await s.press_label("Bram", "Ongeveer in evenwicht")
-    assert "In ronde 1 kwam je voor: geld en middelen." in w.inbox("bram")[-1]
+    assert "In ronde 1 wilde je halen: geld en middelen." in w.inbox("bram")[-1]
     await s.press_label("Bram", "Ja")
     assert "3/5 · Onze afspraken" in w.inbox("bram")[-1]
     await s.press_label("Bram", "Nagekomen")

@@ -32,8 +32,8 @@ def test_every_command_has_help(command):
             # after the reveal: an agreement from a match, confirmed, and a check-in on it
             "Who can help whom", "Anna chooses in #Tafel: Bram → Anna and Chris: Knowledge",
             "Agreement 1 stands: Bram brings for Anna and Chris: a monthly knowledge session",
-            "In round 1 you came for:", "3/5 · Our agreements", "Check-in 1 — Tafel",
-            "Anna: kept; Bram: partly; Chris: kept", "Agreement 1 is not (fully) kept",
+            "In round 1 you wanted to get:", "3/5 · Our agreements", "Check-in 1 — Tafel",
+            "Anna: kept; Bram: partly; Chris: kept", "Agreement 1 is not kept, or only partly",
             "Balance over time — Tafel"]),
     ("nl", ["Matches", "Open behoeften", "Onbenut aanbod", "Let op de balans",
             "Wat jullie gemeen hebben", "De ambitie: Geen jongere",
