@@ -135,7 +135,7 @@ def test_the_check_in_asks_about_one_agreement_or_several_in_their_number(
     at = Interview(2, "anna", Step(CheckinStep.AGREEMENTS))
     for agreements, (question, choose) in (((ONE,), one), ((ONE, TWO), several)):
         asked = CheckinPrompter(partnership, rnd, anna, agreements=agreements).question(at)
-        assert any(s.startswith(question) for s in asked.sections)
+        assert any(s.startswith(f"{question}\n1. ") for s in asked.sections)
         assert any(s.startswith(choose) for s in asked.sections)
 
 
@@ -177,9 +177,14 @@ def test_what_a_partner_came_for_names_every_category_as_a_sentence_needs_it(
     rnd = Round(2, RoundKind.CHECKIN, RoundStatus.OPEN, NOW, token="tok")
     note = "een rustige ruimte" if language == "nl" else "a quiet room"
     came = CameFor(1, categories.GET, note)
-    prompter = CheckinPrompter(partnership, rnd, Member("anna", "Anna", is_partner=True), came)
-    asked = prompter.question(Interview(2, "anna", Step(CheckinStep.DELIVERS)))
+    anna = Member("anna", "Anna", is_partner=True)
+    at = Interview(2, "anna", Step(CheckinStep.DELIVERS))
+    asked = CheckinPrompter(partnership, rnd, anna, came).question(at)
     assert recalled in asked.sections
+    # A note with its own full stop ends the sentence: no second one after the quote.
+    came = CameFor(1, (), f"{note}.")
+    asked = CheckinPrompter(partnership, rnd, anna, came).question(at)
+    assert asked.sections[-1].endswith(f"“{note}.”")
 
 
 @pytest.mark.parametrize("language,gives,help_line", [
