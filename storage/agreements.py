@@ -47,13 +47,16 @@ def load_agreements(session: Session, partnership_id: int) -> tuple[Agreement, .
     )
 
 
-def save_agreements(session: Session, partnership_id: int, agreements: tuple[Agreement, ...],
-                    members: dict[str, MemberRow]) -> None:
-    """Insert or update by number; agreements are never deleted (closing is a status)."""
+def save_agreements(session: Session, partnership_id: int, agreements: list[Agreement],
+                    members: dict[str, int]) -> None:
+    """Insert or update these agreements by number (`members`: user id → member id);
+    agreements are never deleted (closing is a status)."""
     existing = {
         row.number: row
         for row in session.scalars(
-            sa.select(AgreementRow).where(AgreementRow.partnership_id == partnership_id))
+            sa.select(AgreementRow).where(
+                AgreementRow.partnership_id == partnership_id,
+                AgreementRow.number.in_([a.number for a in agreements])))
     }
     stored: dict[int, set[int]] = defaultdict(set)
     for agreement_id, member_id in session.execute(
@@ -70,8 +73,8 @@ def save_agreements(session: Session, partnership_id: int, agreements: tuple[Agr
             if person not in members:
                 raise ValueError(f"agreement with {person!r}, who is not a member")
         row.text = agreement.text
-        row.giver_id = members[agreement.giver].id
-        row.proposer_id = members[agreement.proposer].id
+        row.giver_id = members[agreement.giver]
+        row.proposer_id = members[agreement.proposer]
         row.status = str(agreement.status)
         row.created_at = agreement.created_at
         row.confirmed_at = agreement.confirmed_at
@@ -80,7 +83,7 @@ def save_agreements(session: Session, partnership_id: int, agreements: tuple[Agr
         if row.id is None:
             session.flush()  # a new agreement gets its id
         _save_receivers(session, row.id, stored[row.id],
-                        {members[r].id for r in agreement.receivers})
+                        {members[r] for r in agreement.receivers})
 
 
 def _save_receivers(session: Session, agreement_id: int, stored: set[int],

@@ -74,6 +74,10 @@ class PartnershipRow(Base):
     checkin_time: Mapped[str | None] = mapped_column(sa.String(5))
     next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set anew (random) by every write of this partnership's data, NULL by `forget` and
+    # data migrations: a table a process loaded earlier is still right while this is
+    # the token it was loaded at (`storage.table_cache`).
+    revision: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class MemberRow(Base):

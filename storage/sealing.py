@@ -69,19 +69,21 @@ class SealedAnswers:
         key = self.keyring.unwrap(row.answer_key)
         return Answers.from_dict(unseal(key, row.answers_sealed))
 
-    def write(self, row: InterviewRow, answers: Answers) -> None:
-        """Seal `answers` into `row`, only when they differ from what it holds."""
-        if self.read(row) == answers:
-            return
+    def write(self, row: InterviewRow, answers: Answers, stored: Answers | None = None) -> bool:
+        """Seal `answers` into `row`, only when they differ from what it holds; whether
+        they did. `stored`: what it holds, when the caller knows (then it is not unsealed)."""
+        if answers is stored or (self.read(row) if stored is None else stored) == answers:
+            return False
         if answers == Answers():
             row.answers_sealed = row.answer_key = None
-            return
+            return True
         if row.answer_key is None:
             key = secrets.token_bytes(KEY_BYTES)
             row.answer_key = self.keyring.wrap(key)
         else:
             key = self.keyring.unwrap(row.answer_key)
         row.answers_sealed = seal(key, answers.to_dict())
+        return True
 
     def check(self) -> None:
         """Raise `AnswerKeyError` now when the key cannot open a stored interview key."""

@@ -1,16 +1,26 @@
-"""The repository of the `Table` aggregate (partnership, members, latest rounds, interviews)."""
+"""The repository of the `Table` aggregate (partnership, members, latest rounds, interviews).
+
+Loading reads the partnership row under its lock and takes the rest from this process's
+`TableCache` while the row's revision says nothing changed since; saving writes only what
+differs from what was loaded — the objects of a decision's new table that are the very
+objects loaded are not looked at — and sets a new revision.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
-from typing import Any
+import secrets
+from collections.abc import Callable
+from dataclasses import fields, replace
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from conversations.context import Past
 from conversations.model import (
+    Agreement,
+    Answers,
     Interview,
     Member,
     Partnership,
@@ -24,6 +34,12 @@ from storage.agreements import load_agreements, save_agreements
 from storage.schema import InterviewRow, MemberRow, PartnershipRow, RoundRow
 from storage.sealing import SealedAnswers
 from storage.serialization import message_from_json, message_to_json
+from storage.table_cache import Loaded, cache_for
+
+V = TypeVar("V")
+
+# The baseline of a partnership that is not stored yet: no object of a table is this one.
+_NOTHING = Loaded(None, Table(Partnership("", "", "")), {}, {}, {})
 
 
 class TableRepository:
@@ -36,6 +52,9 @@ class TableRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.sealed = SealedAnswers(session)
+        self.cache = cache_for(session.get_bind())
+        # What this transaction loaded or saved, per partnership: what `save` compares to.
+        self._loaded: dict[int, Loaded] = {}
 
     @property
     def _postgresql(self) -> bool:
@@ -51,15 +70,25 @@ class TableRepository:
         return self._load_locked(PartnershipRow.id == partnership_id)
 
     def _load_locked(self, where: sa.ColumnElement[bool]) -> Table | None:
+        row = self._locked_row(where)
+        return self._load(row).table if row is not None else None
+
+    def _locked_row(self, where: sa.ColumnElement[bool]) -> PartnershipRow | None:
         stmt = sa.select(PartnershipRow).where(where).execution_options(populate_existing=True)
         if self._postgresql:
             stmt = stmt.with_for_update(of=PartnershipRow)
-        row = self.session.scalars(stmt).one_or_none()
-        if row is None:
-            return None
-        return self._table(row)
+        return self.session.scalars(stmt).one_or_none()
 
-    def _table(self, p: PartnershipRow) -> Table:
+    def _load(self, row: PartnershipRow) -> Loaded:
+        """The table of a locked partnership row: kept, or read (and kept) now."""
+        loaded = self.cache.get(row.id, row.revision)
+        if loaded is None:
+            loaded = self._read(row)
+            self.cache.put(row.id, loaded)
+        self._loaded[row.id] = loaded
+        return loaded
+
+    def _read(self, p: PartnershipRow) -> Loaded:
         members = self.session.scalars(
             sa.select(MemberRow)
             .where(MemberRow.partnership_id == p.id)
@@ -79,12 +108,18 @@ class TableRepository:
             .execution_options(populate_existing=True)
         ).all()
         interviews = self._interviews([r.id for r in rounds])
-        return Table(
+        table = Table(
             partnership=_partnership(p),
             members=tuple(_member(m) for m in members),
             rounds=tuple(_round(r) for r in rounds),
             interviews=tuple(self._interview(*found) for found in interviews),
             agreements=load_agreements(self.session, p.id),
+        )
+        return Loaded(
+            p.revision, table,
+            member_ids={m.user_id: m.id for m in members},
+            round_ids={r.number: r.id for r in rounds},
+            interview_ids={(number, user_id): row.id for row, number, user_id in interviews},
         )
 
     def _interviews(self, round_ids: list[int]) -> list[Any]:
@@ -103,26 +138,70 @@ class TableRepository:
 
     # --- saving -------------------------------------------------------------------------
     def save(self, table: Table) -> Table:
-        """Insert or update everything in `table`; nothing is ever deleted.
+        """Insert or update what in `table` differs from the stored partnership; nothing
+        is ever deleted.
 
         Members are matched by user id, rounds by number, interviews by (round number,
-        user id). Returns the table with `partnership.id` filled in.
+        user id), agreements by number. An object that is the one this transaction loaded
+        is stored unchanged and not looked at. Returns the table with `partnership.id`
+        filled in.
         """
-        p = self._save_partnership(table.partnership)
+        before, row = self._before(table.partnership)
+        wrote = False
+        if table.partnership is not before.table.partnership:
+            wrote |= _assign(row, **_partnership_values(table.partnership))
+        if row.id is None:
+            self.session.flush()
+        members = self._save_members(row.id, before, table.members)
+        rounds, older = self._save_rounds(row.id, before, table.rounds)
+        wrote |= bool(members.new or members.changed or rounds.new or rounds.changed)
+        if members.new or rounds.new:
+            self.session.flush()  # their ids
+        member_ids = {**before.member_ids, **{r.user_id: r.id for r in members.new}}
+        round_ids = {**before.round_ids, **{r.number: r.id for r in [*rounds.new, *older]}}
+        interviews = self._save_interviews(before, table.interviews, member_ids, round_ids,
+                                           older)
+        wrote |= bool(interviews.new or interviews.changed)
+        agreements = _changed(table.agreements, before.table.agreements, lambda a: a.number)
+        if agreements:
+            save_agreements(self.session, row.id, agreements, member_ids)
+            wrote = True
+        saved = replace(table, partnership=replace(table.partnership, id=row.id))
+        if not wrote:
+            return saved
+        row.revision = secrets.token_hex(8)
+        self.session.flush()
+        self._keep(row, before, table, member_ids, round_ids, interviews, bool(older))
+        return saved
 
-        existing_members = {
-            m.user_id: m
-            for m in self.session.scalars(
-                sa.select(MemberRow).where(MemberRow.partnership_id == p.id)
-            )
-        }
-        for member in table.members:
-            row = existing_members.get(member.user_id)
+    def _before(self, partnership: Partnership) -> tuple[Loaded, PartnershipRow]:
+        """What the stored partnership holds now, and its row (new: added to the session)."""
+        if partnership.id is None:
+            row = PartnershipRow(platform=partnership.platform,
+                                 channel_id=partnership.channel_id)
+            self.session.add(row)
+            return _NOTHING, row
+        row = self.session.get(PartnershipRow, partnership.id)
+        if row is None:
+            raise LookupError(f"no partnership with id {partnership.id}")
+        loaded = self._loaded.get(row.id)
+        if loaded is None or loaded.revision != row.revision:
+            # Not loaded in this transaction (or a savepoint rolled back since): lock it.
+            locked = self._locked_row(PartnershipRow.id == row.id)
+            assert locked is not None
+            loaded = self._load(locked)
+        return loaded, row
+
+    def _save_members(self, partnership_id: int, before: Loaded,
+                      members: tuple[Member, ...]) -> _Written[MemberRow]:
+        written: _Written[MemberRow] = _Written()
+        for member in _changed(members, before.table.members, lambda m: m.user_id):
+            row = self._row(MemberRow, before.member_ids.get(member.user_id))
             if row is None:
-                row = MemberRow(partnership_id=p.id, user_id=member.user_id)
+                row = MemberRow(partnership_id=partnership_id, user_id=member.user_id)
                 self.session.add(row)
-                existing_members[member.user_id] = row
-            _assign(
+                written.new.append(row)
+            written.changed |= _assign(
                 row,
                 name=member.name,
                 organisation=member.organisation,
@@ -130,23 +209,26 @@ class TableRepository:
                 is_coordinator=member.is_coordinator,
                 unreachable=member.unreachable,
             )
+        return written
 
-        numbers = {r.number for r in table.rounds} | {i.round_number for i in table.interviews}
-        existing_rounds = {
-            r.number: r
-            for r in self.session.scalars(
-                sa.select(RoundRow).where(
-                    RoundRow.partnership_id == p.id, RoundRow.number.in_(numbers)
-                )
-            )
-        }
-        for rnd in table.rounds:
-            row = existing_rounds.get(rnd.number)
+    def _save_rounds(self, partnership_id: int, before: Loaded, rounds: tuple[Round, ...]
+                     ) -> tuple[_Written[RoundRow], list[RoundRow]]:
+        """The rounds written, and the stored rows of rounds older than `before` holds."""
+        written: _Written[RoundRow] = _Written()
+        changed = _changed(rounds, before.table.rounds, lambda r: r.number)
+        unknown = [r.number for r in changed if r.number not in before.round_ids]
+        older = list(self.session.scalars(sa.select(RoundRow).where(
+            RoundRow.partnership_id == partnership_id, RoundRow.number.in_(unknown)))
+        ) if unknown and before is not _NOTHING else []
+        by_number = {r.number: r for r in older}
+        for rnd in changed:
+            row = by_number.get(rnd.number) or self._row(RoundRow,
+                                                          before.round_ids.get(rnd.number))
             if row is None:
-                row = RoundRow(partnership_id=p.id, number=rnd.number)
+                row = RoundRow(partnership_id=partnership_id, number=rnd.number)
                 self.session.add(row)
-                existing_rounds[rnd.number] = row
-            _assign(
+                written.new.append(row)
+            written.changed |= _assign(
                 row,
                 kind=str(rnd.kind),
                 status=str(rnd.status),
@@ -159,31 +241,35 @@ class TableRepository:
                 ordinal=rnd.ordinal,
                 ambition=rnd.ambition,
             )
-        self.session.flush()
+        return written, older
 
-        existing_interviews = {
-            (i.round_id, i.member_id): i
-            for i in self.session.scalars(
-                sa.select(InterviewRow).where(
-                    InterviewRow.round_id.in_([r.id for r in existing_rounds.values()])
-                )
-            )
-        }
-        for interview in table.interviews:
-            round_row = existing_rounds.get(interview.round_number)
-            member_row = existing_members.get(interview.user_id)
-            if round_row is None:
+    def _save_interviews(self, before: Loaded, interviews: tuple[Interview, ...],
+                         member_ids: dict[str, int], round_ids: dict[int, int],
+                         older: list[RoundRow]) -> _Written[InterviewRow]:
+        written: _Written[InterviewRow] = _Written()
+        stored = {(i.round_number, i.user_id): i for i in before.table.interviews}
+        ids = dict(before.interview_ids)
+        if older:  # rounds `before` does not hold have interviews of their own
+            for row, number, user_id in self._interviews([r.id for r in older]):
+                ids[(number, user_id)] = row.id
+                stored[(number, user_id)] = self._interview(row, number, user_id)
+        for interview in _changed(interviews, before.table.interviews,
+                                  lambda i: (i.round_number, i.user_id)):
+            key = (interview.round_number, interview.user_id)
+            round_id, member_id = round_ids.get(key[0]), member_ids.get(key[1])
+            if round_id is None:
                 raise ValueError(f"interview for unknown round {interview.round_number}")
-            if member_row is None:
+            if member_id is None:
                 raise ValueError(f"interview for {interview.user_id!r}, who is not a member")
-            key = (round_row.id, member_row.id)
-            row = existing_interviews.get(key)
+            row = self._row(InterviewRow, ids.get(key))
             if row is None:
-                row = InterviewRow(round_id=round_row.id, member_id=member_row.id)
+                row = InterviewRow(round_id=round_id, member_id=member_id)
                 self.session.add(row)
-                existing_interviews[key] = row
-            self.sealed.write(row, interview.answers)
-            _assign(
+                written.new.append(row)
+            previous = stored.get(key)
+            written.changed |= self.sealed.write(
+                row, interview.answers, previous.answers if previous is not None else None)
+            written.changed |= _assign(
                 row,
                 step=int(interview.step),
                 editing=interview.editing,
@@ -191,35 +277,34 @@ class TableRepository:
                 reminded_at=interview.reminded_at,
                 asked_at=interview.asked_at,
             )
-        self.session.flush()  # new members have their ids
-        save_agreements(self.session, p.id, table.agreements, existing_members)
-        self.session.flush()
-        return replace(table, partnership=replace(table.partnership, id=p.id))
+        if written.new:
+            self.session.flush()
+        return written
 
-    def _save_partnership(self, partnership: Partnership) -> PartnershipRow:
-        if partnership.id is None:
-            row = PartnershipRow(platform=partnership.platform, channel_id=partnership.channel_id)
-            self.session.add(row)
-        else:
-            found = self.session.get(PartnershipRow, partnership.id)
-            if found is None:
-                raise LookupError(f"no partnership with id {partnership.id}")
-            row = found
-        _assign(
-            row,
-            platform=partnership.platform,
-            channel_id=partnership.channel_id,
-            name=partnership.name,
-            language=partnership.language,
-            timezone=partnership.timezone,
-            anonymous=partnership.anonymous,
-            checkin_weeks=partnership.checkin_weeks,
-            checkin_weekday=partnership.checkin_weekday,
-            checkin_time=partnership.checkin_time,
-            next_checkin_at=partnership.next_checkin_at,
-        )
-        self.session.flush()
-        return row
+    def _row(self, kind: type[V], row_id: int | None) -> V | None:
+        return self.session.get(kind, row_id) if row_id is not None else None
+
+    def _keep(self, row: PartnershipRow, before: Loaded, table: Table,
+              member_ids: dict[str, int], round_ids: dict[int, int],
+              interviews: _Written[InterviewRow], older: bool) -> None:
+        """Keep the saved table as a load at the new revision would read it — or, when
+        `table` is not the whole stored partnership (a part was left out, an older round),
+        keep nothing: the next load reads it."""
+        if older or not _whole(before.table, table):
+            self.cache.drop([row.id])
+            self._loaded.pop(row.id, None)
+            return
+        interview_ids = {**before.interview_ids}
+        if interviews.new:
+            by_member = {v: k for k, v in member_ids.items()}
+            by_round = {v: k for k, v in round_ids.items()}
+            interview_ids.update({(by_round[r.round_id], by_member[r.member_id]): r.id
+                                  for r in interviews.new})
+        loaded = Loaded(row.revision, _as_loaded(before.table, table, row.id, member_ids),
+                        member_ids, {r.number: round_ids[r.number] for r in table.rounds},
+                        interview_ids)
+        self.cache.put(row.id, loaded)
+        self._loaded[row.id] = loaded
 
     # --- queries ------------------------------------------------------------------------
     def partnership_ids_for_user(self, platform: str, user_id: str) -> list[int]:
@@ -235,7 +320,8 @@ class TableRepository:
 
     def forget(self, platform: str, user_id: str) -> None:
         """Delete this person's answers that nobody saw: in cancelled rounds, and the
-        unsealed ones of revealed rounds (a forced reveal left them out)."""
+        unsealed ones of revealed rounds (a forced reveal left them out). Their
+        partnerships are loaded afresh afterwards: this process keeps none of them."""
         members = sa.select(MemberRow.id).join(
             PartnershipRow, MemberRow.partnership_id == PartnershipRow.id
         ).where(PartnershipRow.platform == platform, MemberRow.user_id == user_id)
@@ -253,6 +339,19 @@ class TableRepository:
                 ),
             )
         )
+        self._forget_loaded(self.partnership_ids_for_user(platform, user_id))
+
+    def _forget_loaded(self, partnership_ids: list[int]) -> None:
+        """No revision: whatever any process kept of these partnerships is not used again,
+        and this one keeps nothing of them (they hold decrypted answers)."""
+        self.session.execute(
+            sa.update(PartnershipRow).where(PartnershipRow.id.in_(partnership_ids))
+            .values(revision=None),
+            execution_options={"synchronize_session": False},
+        )
+        self.cache.drop(partnership_ids)
+        for partnership_id in partnership_ids:
+            self._loaded.pop(partnership_id, None)
 
     def _interview(self, row: InterviewRow, round_number: int, user_id: str) -> Interview:
         return Interview(
@@ -358,11 +457,106 @@ class TableRepository:
 
 
 # --- rows → values -------------------------------------------------------------------------
-def _assign(row: Any, **values: Any) -> None:
-    """Set only what differs, so that unchanged rows are not updated."""
+class _Written(Generic[V]):
+    """What one save wrote of one kind of row: rows added, and whether any changed."""
+
+    def __init__(self) -> None:
+        self.new: list[V] = []
+        self.changed = False
+
+
+def _changed(items: tuple[V, ...], before: tuple[V, ...], key: Callable[[V], Any]) -> list[V]:
+    """The items that are not the very object `before` holds under their key."""
+    kept = {key(item): item for item in before}
+    return [item for item in items if kept.get(key(item)) is not item]
+
+
+def _whole(before: Table, table: Table) -> bool:
+    """Whether `table` holds all that a load after saving it reads: every member and
+    agreement of `before`, the latest round of each kind, and each of its interviews."""
+    numbers = {r.number for r in table.rounds}
+    latest = {r.kind: r.number for r in table.rounds}
+    return (
+        len(latest) == len(table.rounds)
+        and all(latest.get(r.kind, 0) >= r.number for r in before.rounds)
+        and {m.user_id for m in before.members} <= {m.user_id for m in table.members}
+        and {a.number for a in before.agreements} <= {a.number for a in table.agreements}
+        and all(i.round_number in numbers for i in table.interviews)
+        and {(i.round_number, i.user_id) for i in before.interviews if i.round_number in numbers}
+        <= {(i.round_number, i.user_id) for i in table.interviews}
+    )
+
+
+def _as_loaded(before: Table, table: Table, partnership_id: int,
+               member_ids: dict[str, int]) -> Table:
+    """`table` as a load reads it back: in the database's order, times in UTC, values
+    through their stored form. What `before` holds is taken over as it is."""
+    kept = {id(x) for x in (before.partnership, *before.members, *before.rounds,
+                            *before.interviews, *before.agreements)}
+
+    def stored(value: V, convert: Callable[[V], V]) -> V:
+        return value if id(value) in kept else _utc(convert(value))
+
+    def receivers_in_order(a: Agreement) -> Agreement:
+        return replace(a, receivers=tuple(sorted(a.receivers, key=member_ids.__getitem__)))
+
+    return Table(
+        partnership=stored(table.partnership, lambda p: replace(p, id=partnership_id)),
+        members=tuple(sorted((stored(m, _same) for m in table.members),
+                             key=lambda m: member_ids[m.user_id])),
+        rounds=tuple(sorted((stored(r, _round_as_stored) for r in table.rounds),
+                            key=lambda r: r.number)),
+        interviews=tuple(sorted((stored(i, _interview_as_stored) for i in table.interviews),
+                                key=lambda i: (i.round_number, member_ids[i.user_id]))),
+        agreements=tuple(sorted((stored(a, receivers_in_order) for a in table.agreements),
+                                key=lambda a: a.number)),
+    )
+
+
+def _same(value: V) -> V:
+    return value
+
+
+def _round_as_stored(rnd: Round) -> Round:
+    posted = message_from_json(message_to_json(rnd.posted)) if rnd.posted else rnd.posted
+    return replace(rnd, kind=RoundKind(rnd.kind), status=RoundStatus(rnd.status), posted=posted)
+
+
+def _interview_as_stored(interview: Interview) -> Interview:
+    return replace(interview, step=Step(interview.step),
+                   answers=Answers.from_dict(interview.answers.to_dict()))
+
+
+def _utc(value: V) -> V:
+    """A frozen value with its moments in UTC, as the database gives them back."""
+    moments = {f.name: moment.astimezone(UTC) for f in fields(value)  # type: ignore[arg-type]
+               if isinstance(moment := getattr(value, f.name), datetime)}
+    return replace(value, **moments) if moments else value  # type: ignore[type-var]
+
+
+def _assign(row: Any, **values: Any) -> bool:
+    """Set only what differs, so that unchanged rows are not updated; whether any did."""
+    changed = False
     for key, value in values.items():
         if key not in row.__dict__ or getattr(row, key) != value:
             setattr(row, key, value)
+            changed = True
+    return changed
+
+
+def _partnership_values(partnership: Partnership) -> dict[str, Any]:
+    return {
+        "platform": partnership.platform,
+        "channel_id": partnership.channel_id,
+        "name": partnership.name,
+        "language": partnership.language,
+        "timezone": partnership.timezone,
+        "anonymous": partnership.anonymous,
+        "checkin_weeks": partnership.checkin_weeks,
+        "checkin_weekday": partnership.checkin_weekday,
+        "checkin_time": partnership.checkin_time,
+        "next_checkin_at": partnership.next_checkin_at,
+    }
 
 
 def _partnership(row: PartnershipRow) -> Partnership:
