@@ -36,6 +36,7 @@ LEASE_SECONDS = 15.0  # a dead process's claims are taken over after at most thi
 POLL_INTERVAL = 1.0
 BUDGET = timedelta(hours=24)
 BATCH = 20
+CONCURRENCY = 4  # rows decided at a time (threads; PostgreSQL runs them side by side)
 
 Translate = Callable[[InboxItem], Awaitable[Sequence[Event]]]
 Decide = Callable[[str, Sequence[Event], int], Awaitable[bool]]
@@ -62,9 +63,11 @@ class InboxWorker(Worker):
         poll_interval: float = POLL_INTERVAL,
         lease_seconds: float = LEASE_SECONDS,
         budget: timedelta = BUDGET,
+        concurrency: int = CONCURRENCY,
     ) -> None:
         super().__init__(poll_interval)
         self.engine = engine
+        self.concurrency = concurrency
         self._translate = translate
         self._decide = decide
         self._platforms = platforms
@@ -96,13 +99,32 @@ class InboxWorker(Worker):
         return False
 
     async def work(self) -> int:
-        """Decide what is due now until nothing is; returns how many rows were decided."""
+        """Decide what is due now until nothing is; returns how many rows were decided.
+
+        Up to `concurrency` rows are decided at a time. A claim never hands out a row
+        while an earlier row of the same actor or chat is undecided — also one being
+        decided here — so each person's and each chat's events keep their order; rows
+        about one partnership wait for each other on its lock in the database.
+        """
         decided = 0
         async with self._lock:
-            while items := await asyncio.to_thread(self._claim):
-                for item in items:
-                    decided += await self._process(item)
-        return decided
+            claimed: list[InboxItem] = []
+            running: set[asyncio.Task[bool]] = set()
+            try:
+                while True:
+                    if not claimed and len(running) < self.concurrency:
+                        claimed = await asyncio.to_thread(self._claim)
+                    while claimed and len(running) < self.concurrency:
+                        running.add(asyncio.create_task(self._process(claimed.pop(0))))
+                    if not running:
+                        return decided
+                    done, running = await asyncio.wait(
+                        running, return_when=asyncio.FIRST_COMPLETED)
+                    decided += sum(task.result() for task in done)
+            finally:
+                for task in running:
+                    task.cancel()
+                await asyncio.gather(*running, return_exceptions=True)
 
     def _claim(self) -> list[InboxItem]:
         with UnitOfWork(self.engine) as uow:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.local.session import LocalSession
+from storage.table_cache import cache_for
 
 from .conftest import Local, answer_everything
 from .test_round import setup_round
@@ -151,3 +152,18 @@ async def test_no_row_keeps_a_typed_answer_once_it_was_delivered(local: Local, e
         with closing(sqlite3.connect(engine.url.database)) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         assert typed.encode() not in Path(engine.url.database).read_bytes()
+
+
+async def test_forget_leaves_no_answer_in_what_the_process_keeps(local: Local, engine: Engine):
+    s = local.session
+    await setup_round(local, "Anna", "Bram")
+    await s.press_label("Anna", "Let's start")
+    await s.say("Anna", "Unsealed-Secret")
+    await answer_everything(s, "Bram", "Bram's org")
+    await s.command("Dewi", "/reveal force")  # Anna's unsealed answer was left out
+    assert "Unsealed-Secret" in repr(cache_for(engine).tables())  # kept for the next event
+
+    await s.private_command("Anna", "/forget")
+    await s.private_command("Anna", "/forget yes")
+    assert "Unsealed-Secret" not in _stored(engine)
+    assert "Unsealed-Secret" not in repr(cache_for(engine).tables())
