@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from storage.keyring import new_key
 from tests.own_database import own_database as own_postgresql_database
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
@@ -38,6 +39,8 @@ def own_database(server_url: str | None) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite:///{Path(folder) / 'bench.db'}"
         return
+    # Answers in PostgreSQL are sealed with OPTAFEL_ANSWER_KEY: one for this run if unset.
+    os.environ.setdefault("OPTAFEL_ANSWER_KEY", new_key())
     with own_postgresql_database(server_url, OWN_DATABASE_PREFIX) as url:
         yield url
 

@@ -85,7 +85,7 @@ def serving(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Pope
 def _environment(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in PROXY_VARIABLES and not k.startswith(("SLACK_", "TELEGRAM_", "OPTAFEL_"))
-           and k != "DATABASE_URL"}
+           and k != "DATABASE_URL" or k == "OPTAFEL_ANSWER_KEY"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return {**env, **settings}
 

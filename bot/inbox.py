@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -75,6 +76,9 @@ class InboxWorker(Worker):
         self.lease_seconds = lease_seconds
         self.budget = budget
         self._lock = asyncio.Lock()
+        # Storing is what the platform waits for (the Slack ack): threads of its own, so
+        # that it never queues behind decisions and deliveries in the default pool.
+        self._storing = ThreadPoolExecutor(2, thread_name_prefix="inbox-store")
 
     # --- storing ----------------------------------------------------------------------
     async def receive(self, *received: Received) -> list[int | None]:
@@ -82,7 +86,8 @@ class InboxWorker(Worker):
         and wake the worker; per event its row id, or None when the platform sent this
         event id before. Raises when they could not be stored: then the platform must not
         be told we have them."""
-        rows = await asyncio.to_thread(self._store, received)
+        loop = asyncio.get_running_loop()
+        rows = await loop.run_in_executor(self._storing, self._store, received)
         self.wake()
         return rows
 
@@ -113,18 +118,31 @@ class InboxWorker(Worker):
             try:
                 while True:
                     if not claimed and len(running) < self.concurrency:
+                        self._wake.clear()  # what is stored from now on wakes the wait
                         claimed = await asyncio.to_thread(self._claim)
                     while claimed and len(running) < self.concurrency:
                         running.add(asyncio.create_task(self._process(claimed.pop(0))))
                     if not running:
                         return decided
-                    done, running = await asyncio.wait(
-                        running, return_when=asyncio.FIRST_COMPLETED)
-                    decided += sum(task.result() for task in done)
+                    room = not claimed and len(running) < self.concurrency
+                    decided += await self._one_done(running, room=room)
             finally:
                 for task in running:
                     task.cancel()
                 await asyncio.gather(*running, return_exceptions=True)
+
+    async def _one_done(self, running: set[asyncio.Task[bool]], *, room: bool) -> int:
+        """Wait until a decision ends (removed from `running`: how many it decided) or,
+        with `room` for more, until something new is stored."""
+        stored = asyncio.ensure_future(self._wake.wait())
+        try:
+            done, _ = await asyncio.wait({*running, *((stored,) if room else ())},
+                                         return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stored.cancel()
+        finished = done & running
+        running -= finished
+        return sum(task.result() for task in finished)
 
     def _claim(self) -> list[InboxItem]:
         with UnitOfWork(self.engine) as uow:

@@ -96,10 +96,12 @@ def _words(line: list[Span], limit: int) -> Iterator[Span]:
                 yield Span(word[i : i + chunk], span.bold, span.italic)
 
 
-def _fit_line(line: list[Span], limit: int) -> list[list[Span]]:
-    """A line as one or more runs of spans whose mrkdwn has at most `limit` characters."""
-    if len(spans_to_mrkdwn(line)) <= limit:
-        return [line]
+def _fit_line(line: list[Span], limit: int) -> list[tuple[list[Span], str]]:
+    """A line as one or more runs of spans whose mrkdwn has at most `limit` characters,
+    each with its mrkdwn."""
+    whole = spans_to_mrkdwn(line)
+    if len(whole) <= limit:
+        return [(line, whole)]
     pieces: list[list[Span]] = []
     current: list[Span] = []
     for word in _words(line, limit):
@@ -110,18 +112,19 @@ def _fit_line(line: list[Span], limit: int) -> list[list[Span]]:
             current.append(word)
     if current:
         pieces.append(current)
-    return pieces
+    return [(run, spans_to_mrkdwn(run)) for run in pieces]
 
 
 @dataclass(frozen=True)
 class Piece:
-    """Lines of spans that fit in one Block Kit text field."""
+    """Lines of spans that fit in one Block Kit text field, each line's mrkdwn made once."""
 
     lines: tuple[tuple[Span, ...], ...]
+    texts: tuple[str, ...]  # the mrkdwn of each line, trailing whitespace removed
 
     @property
     def mrkdwn(self) -> str:
-        return "\n".join(spans_to_mrkdwn(line).rstrip() for line in self.lines)
+        return "\n".join(self.texts)
 
     @property
     def plain(self) -> str:
@@ -138,20 +141,22 @@ def split(markup: str, limit: int = SECTION_LIMIT) -> list[Piece]:
     well-formed (markers closed, entities and mentions whole) and nothing is lost.
     """
     out: list[Piece] = []
-    current: list[tuple[Span, ...]] = []
+    lines: list[tuple[Span, ...]] = []
+    texts: list[str] = []
     size = 0
     for line in _lines(parse(markup)):
-        for run in _fit_line(line, limit):
-            length = len(spans_to_mrkdwn(run).rstrip())
-            extra = length + (1 if current else 0)
-            if current and size + extra > limit:
-                out.append(Piece(tuple(current)))
-                current, size = [tuple(run)], length
+        for run, mrkdwn in _fit_line(line, limit):
+            text = mrkdwn.rstrip()
+            extra = len(text) + (1 if lines else 0)
+            if lines and size + extra > limit:
+                out.append(Piece(tuple(lines), tuple(texts)))
+                lines, texts, size = [], [], len(text)
             else:
-                current.append(tuple(run))
                 size += extra
-    if current:
-        out.append(Piece(tuple(current)))
+            lines.append(tuple(run))
+            texts.append(text)
+    if lines:
+        out.append(Piece(tuple(lines), tuple(texts)))
     return [piece for piece in out if piece.mrkdwn.strip()]
 
 
