@@ -8,9 +8,10 @@ partnership has a schedule and a history (a revealed interest round and two reve
 check-ins), 1% have an open check-in that is not due yet, and a few percent (default 5%)
 are due, with three partners each. Then it times
 
-* the due-check query (`TableRepository.due_checkins`, one batch), and
-* a tick (`Scheduler.tick_now`): claim a batch of due partnerships, open their check-ins
-  (questions to the outbox), look for reminders and windows to close;
+* the due-check query (`DueRepository.checkins`, one batch), and
+* a tick (`Scheduler.tick`, then the inbox deciding what it stored): find a batch of due
+  partnerships, reminders and windows to close, store one inbox event each, and decide
+  them (check-ins opened, questions to the outbox);
 * an idle tick: the same three queries when nothing is due (most ticks are like that),
 
 and prints the medians and the ratio between the largest and the smallest size. A ratio
@@ -23,6 +24,7 @@ created again for every size; nothing else in the database is touched.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import statistics
 import tempfile
 import time
@@ -31,8 +33,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bot.local.adapter import LocalAdapter
 from bot.runtime import Runtime
-from bot.scheduler import Scheduler
 from storage.database import create_engine_for, migrate
 from storage.schema import MemberRow, PartnershipRow, RoundRow
 from storage.unit_of_work import UnitOfWork
@@ -101,21 +103,25 @@ def time_due_query(engine: sa.Engine, batch: int, repeat: int) -> float:
     for _ in range(repeat):
         with UnitOfWork(engine) as uow:
             started = time.perf_counter()
-            ids = uow.tables.due_checkins(NOW, batch)
+            due = uow.due.checkins(NOW, batch, ("local",))
             timings.append(time.perf_counter() - started)
-        assert len(ids) == batch, f"only {len(ids)} due: seed more"
+        assert len(due) == batch, f"only {len(due)} due: seed more"
     return statistics.median(timings)
 
 
-def time_ticks(scheduler: Scheduler, now: datetime, repeat: int,
-               expect_opened: int | None) -> float:
+async def time_ticks(runtime: Runtime, clock: list[datetime], now: datetime, repeat: int,
+                     expect_opened: int) -> float:
+    """A tick at `now` and the deciding of what it stored, `repeat` times."""
+    scheduler = runtime.scheduler
+    assert scheduler is not None
+    clock[0] = now
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
-        result = scheduler.tick_now(now)
+        result = await scheduler.tick()
+        await runtime.inbox.work()
         timings.append(time.perf_counter() - started)
-        if expect_opened is not None:
-            assert result.opened == expect_opened, result
+        assert result.opened == expect_opened, result
     return statistics.median(timings)
 
 
@@ -129,11 +135,14 @@ def run(url: str | None, sizes: list[int], due_percent: float, batch: int,
             started = time.perf_counter()
             due = seed(engine, size, due_percent)
             seeded = time.perf_counter() - started
-            runtime = Runtime(engine, default_language="en", clock=lambda: NOW)
-            scheduler = Scheduler(runtime, batch=batch)
+            clock = [NOW]
+            runtime = Runtime(engine, default_language="en", clock=lambda c=clock: c[0])
+            runtime.add_adapter(LocalAdapter())
+            runtime.add_scheduler(batch=batch)
             query = time_due_query(engine, batch, repeat * 4)
-            idle = time_ticks(scheduler, NOW - timedelta(days=1), repeat * 4, 0)
-            tick = time_ticks(scheduler, NOW, repeat, batch)
+            idle = asyncio.run(time_ticks(runtime, clock, NOW - timedelta(days=1),
+                                          repeat * 4, 0))
+            tick = asyncio.run(time_ticks(runtime, clock, NOW, repeat, batch))
             rows.append((size, due, query, tick, idle))
             print(f"{size:>9,} partnerships ({due:,} due; seeded in {seeded:.1f} s): "
                   f"due query {query * 1000:7.2f} ms · tick ({batch} opened) "

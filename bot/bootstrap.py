@@ -11,7 +11,6 @@ from bot.config import Settings, secret
 from bot.http import HttpListener
 from bot.logs import keep_secrets_out_of_logs
 from bot.runtime import Runtime
-from bot.scheduler import Scheduler
 from storage.database import create_engine_for, migrate
 
 
@@ -26,8 +25,8 @@ def build_runtime(settings: Settings, **runtime_options: object) -> Runtime:
         "delivery_concurrency": settings.optafel_delivery_concurrency,
     }
     runtime = Runtime(engine, **{**options, **runtime_options})
-    runtime.scheduler = Scheduler(runtime, interval=settings.optafel_scheduler_interval,
-                                  retention=timedelta(days=settings.optafel_retention_days))
+    runtime.add_scheduler(interval=settings.optafel_scheduler_interval,
+                          retention=timedelta(days=settings.optafel_retention_days))
     return runtime
 
 

@@ -1,7 +1,8 @@
 """Decide: the events of one inbox row in, the core's decisions stored in one unit of work.
 
 The state, the effects it causes (the outbox) and the inbox row marked decided (its
-payload cleared) are committed together: an event is decided exactly once.
+payload cleared) are committed together: an event is decided exactly once. Check-in work
+the scheduler stored (`CheckinDue`) is decided here too, like every other event.
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.inbox import wall_clock
 from conversations import payloads
+from conversations.checkin import checkin_due, remind_due, work_due
+from conversations.checkin_result import close_due
 from conversations.command_names import canonical
 from conversations.context import Context
 from conversations.decision import Decision
 from conversations.events import (
     ButtonPress,
     ChannelCommand,
+    CheckinDue,
+    CheckinWork,
     Event,
     Join,
     PrivateCommand,
@@ -31,7 +36,7 @@ from conversations.events import (
 )
 from conversations.exports import wants_history
 from conversations.lifecycle import channel_command
-from conversations.model import Table
+from conversations.model import RoundKind, Table
 from conversations.private import (
     button_press,
     join,
@@ -42,6 +47,16 @@ from conversations.private import (
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """`fresh`: decided now (False: decided before). `checkins`: what the check-in
+    scheduler finds due may have changed (check-in work was done, or a decision left
+    some due now, like the last partner sealing): wake it."""
+
+    fresh: bool
+    checkins: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,9 +82,9 @@ class Decider:
             checkin_window=self.checkin_window,
         )
 
-    def decide(self, platform: str, events: Sequence[Event], inbox_id: int) -> bool:
+    def decide(self, platform: str, events: Sequence[Event], inbox_id: int) -> Decided:
         """Decide the events one inbox row stands for and mark the row decided, all in
-        one transaction; False (nothing decided) when the row was decided before."""
+        one transaction; not fresh (nothing decided) when the row was decided before."""
         with self.turns if self.engine.dialect.name == "sqlite" else nullcontext():
             try:
                 return self._decide(platform, events, inbox_id)
@@ -78,19 +93,22 @@ class Decider:
                 # channel on PostgreSQL): decide again, now seeing what it stored.
                 return self._decide(platform, events, inbox_id)
 
-    def _decide(self, platform: str, events: Sequence[Event], inbox_id: int) -> bool:
+    def _decide(self, platform: str, events: Sequence[Event], inbox_id: int) -> Decided:
         ctx = self.context(platform)
+        checkins = False
         with UnitOfWork(self.engine) as uow:
             # First: on PostgreSQL this locks the row, so a second process deciding it
             # (its lease ran out) waits here and then finds it decided.
             if not uow.inbox.mark_decided(inbox_id, wall_clock()):
                 log.info("%s inbox row %s was decided before", platform, inbox_id)
-                return False
+                return Decided(False)
             for event in events:
                 decision, partnership_id = _dispatch(uow, platform, event, ctx)
                 uow.record(platform, partnership_id, decision)
+                checkins = checkins or isinstance(event, CheckinDue) or (
+                    decision.table is not None and work_due(decision.table, ctx.now))
             uow.commit()
-        return True
+        return Decided(True, checkins)
 
     def invited_to(self, platform: str, token: str) -> str | None:
         """The shared channel of the partnership this invitation token belongs to."""
@@ -136,7 +154,28 @@ def _dispatch(
         case Join():
             table = _by_token(uow, platform, event.token)
             return join(table, event, ctx), _id(table)
+        case CheckinDue():
+            table = _on_platform(uow.tables.by_id(event.partnership_id), platform)
+            if table is None:  # gone meanwhile
+                return Decision(None), None
+            return _checkin_work(uow, table, event.work, ctx), _id(table)
     raise TypeError(f"unknown event {event!r}")
+
+
+def _checkin_work(uow: UnitOfWork, table: Table, work: str, ctx: Context) -> Decision:
+    """The scheduler's work, re-checked by the core against the locked state: not due
+    (any more) means nothing happens."""
+    if work == CheckinWork.OPEN:
+        return checkin_due(table, ctx)
+    if work == CheckinWork.REMIND:
+        return remind_due(table, ctx)
+    if work == CheckinWork.CLOSE:
+        pid = table.partnership.id or 0
+        history = sorted([*uow.tables.closed_rounds(pid, RoundKind.INTERESTS),
+                          *uow.tables.closed_rounds(pid, RoundKind.CHECKIN)],
+                         key=lambda pair: pair[0].number)
+        return close_due(table, history, ctx)
+    raise ValueError(f"unknown check-in work {work!r}")
 
 
 def _tables_of(uow: UnitOfWork, platform: str, user_id: str) -> list[Table]:

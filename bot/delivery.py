@@ -13,6 +13,9 @@ another never records over it. Leases are renewed while a send is under way, and
 name this process (`storage.owners`): a process that sees another one is dead takes its
 items over at once, without waiting for their leases to run out.
 
+A trend picture is drawn here, when it is sent (matplotlib, a few hundred milliseconds),
+not while a decision holds the database.
+
 Stopping lets the sends under way finish for a short grace period; sends still waiting
 then (a long rate limit) are cancelled and their items given back, due at once and marked
 in doubt, so the next process resumes them straight away and, where the platform can be
@@ -45,6 +48,7 @@ from conversations.effects import (
     UploadPicture,
 )
 from conversations.private import delivery_failed
+from conversations.trend import Trend
 from storage.outbox import OutboxItem, OutboxRepository
 from storage.owners import Owner, hold_owner
 from storage.unit_of_work import UnitOfWork
@@ -92,6 +96,7 @@ class Delivery(Worker):
         lease_seconds: float = LEASE_SECONDS,
         concurrency: int = CONCURRENCY,
         grace: float = SHUTDOWN_GRACE,
+        draw: Callable[[Trend], bytes] | None = None,
     ) -> None:
         super().__init__(drain_interval)
         self.engine = engine
@@ -102,6 +107,7 @@ class Delivery(Worker):
         self._lease_seconds = lease_seconds
         self._concurrency = concurrency
         self._grace = grace
+        self._draw = draw or _draw
         self._flights: dict[int, _Flight] = {}
         self._claiming = asyncio.Lock()
         self._stopping = False
@@ -246,7 +252,7 @@ class Delivery(Worker):
         progress = Progress(item.progress, lambda parts: self._fenced(_progress, item, parts),
                             item=item.id,
                             in_doubt_since=item.created_at if item.in_doubt else None)
-        flight.send = asyncio.ensure_future(_call(adapter, item.effect, progress))
+        flight.send = asyncio.ensure_future(self._call(adapter, item.effect, progress))
         try:
             await flight.send
         except asyncio.CancelledError:
@@ -273,6 +279,24 @@ class Delivery(Worker):
             return True
         await self._failed(item, error)
         return False
+
+    async def _call(self, adapter: ChatAdapter, effect: Effect, progress: Progress) -> None:
+        match effect:
+            case SendPrivate(user_id=u, message=m):
+                await adapter.send_private(u, m, progress=progress)
+            case PostToChannel(channel_id=c, message=m):
+                await adapter.post_to_channel(c, m, progress=progress)
+            case Notice(user_id=u, channel_id=c, message=m):
+                await adapter.notify(u, c, m, progress=progress)
+            case EditMessage(origin=o, message=m):
+                await adapter.edit_message(o, m, progress=progress)
+            case UploadPicture(channel_id=c, trend=t):
+                png = await asyncio.to_thread(self._draw, t)
+                await adapter.upload_picture(c, png, t.title)
+            case SendFile(user_id=u, name=n, rows=r):
+                await adapter.send_file(u, n, file_bytes(n, r))
+            case _:
+                raise TypeError(effect)
 
     async def _give_back(self, item: OutboxItem) -> None:
         try:
@@ -360,19 +384,7 @@ def _retry(outbox: OutboxRepository, item: OutboxItem, now: datetime, delay: flo
                               in_doubt=in_doubt)
 
 
-async def _call(adapter: ChatAdapter, effect: Effect, progress: Progress) -> None:
-    match effect:
-        case SendPrivate(user_id=u, message=m):
-            await adapter.send_private(u, m, progress=progress)
-        case PostToChannel(channel_id=c, message=m):
-            await adapter.post_to_channel(c, m, progress=progress)
-        case Notice(user_id=u, channel_id=c, message=m):
-            await adapter.notify(u, c, m, progress=progress)
-        case EditMessage(origin=o, message=m):
-            await adapter.edit_message(o, m, progress=progress)
-        case UploadPicture(channel_id=c, png=p, title=t):
-            await adapter.upload_picture(c, p, t)
-        case SendFile(user_id=u, name=n, rows=r):
-            await adapter.send_file(u, n, file_bytes(n, r))
-        case _:
-            raise TypeError(effect)
+def _draw(trend: Trend) -> bytes:
+    from bot.chart import draw_trend  # matplotlib loads on first use, not at start-up
+
+    return draw_trend(trend)

@@ -11,7 +11,6 @@ from bot.local.adapter import LocalAdapter
 from bot.local.console import Printer
 from bot.local.session import LocalSession
 from bot.runtime import Runtime
-from bot.scheduler import Scheduler
 from conversations.command_names import name_in
 from conversations.texts import Texts
 from storage.database import create_engine_for, migrate
@@ -151,8 +150,10 @@ async def _follow_up(n: _Narrator, runtime: Runtime, language: str, t: Texts) ->
         else:
             await n.press(who, t.label("button_skip"))
         await n.press(who, t.label("button_seal"))
-    # Everyone sealed: the check-in closes now; the scheduler posts the result and picture.
-    await Scheduler(runtime).tick()
+    # Everyone sealed: the check-in closes now; the scheduler stores that as an event,
+    # deciding it posts the result and the picture.
+    await runtime.add_scheduler().tick()
+    await runtime.inbox.work()
     await runtime.drain()
 
 

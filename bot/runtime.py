@@ -15,7 +15,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
@@ -24,15 +23,15 @@ from bot.decide import Decider
 from bot.delivery import CONCURRENCY, DRAIN_INTERVAL, LEASE_SECONDS, SHUTDOWN_GRACE, Delivery
 from bot.home import home_message
 from bot.inbox import InboxWorker
+from bot.scheduler import DEFAULT_BATCH, DEFAULT_INTERVAL, Scheduler
 from conversations import payloads
 from conversations.events import ButtonPress, ChannelCommand, Event, Join
 from conversations.messages import Message
 from conversations.model import Table
+from conversations.trend import Trend
 from storage.inbox import EVENT, InboxItem, Received
+from storage.retention import DEFAULT_KEEP
 from storage.serialization import event_from_json, event_to_json
-
-if TYPE_CHECKING:
-    from bot.scheduler import Scheduler
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -67,11 +66,12 @@ class Runtime:
         inbox_interval: float = 1.0,
         delivery_concurrency: int = CONCURRENCY,
         shutdown_grace: float = SHUTDOWN_GRACE,
+        draw: Callable[[Trend], bytes] | None = None,
     ) -> None:
         self.engine = engine
         self.checkin_window = checkin_window
-        # The check-in scheduler (`bot.scheduler`), wired by the composition root; it
-        # starts after the adapters and stops before them.
+        # The check-in scheduler (`add_scheduler`, by the composition root); it starts
+        # after the adapters and stops before them.
         self.scheduler: Scheduler | None = None
         self.default_language = default_language
         self.clock = clock
@@ -80,7 +80,8 @@ class Runtime:
         self.decider = Decider(engine, clock, tokens, default_language, checkin_window)
         self.delivery = Delivery(engine, self.adapters, clock, budget=delivery_budget,
                                  drain_interval=drain_interval, lease_seconds=lease_seconds,
-                                 concurrency=delivery_concurrency, grace=shutdown_grace)
+                                 concurrency=delivery_concurrency, grace=shutdown_grace,
+                                 draw=draw)
         self.inbox = InboxWorker(engine, self._translate, self._decide,
                                  lambda: tuple(self.adapters), self._decided,
                                  poll_interval=inbox_interval, budget=delivery_budget)
@@ -88,6 +89,15 @@ class Runtime:
 
     def add_adapter(self, adapter: ChatAdapter) -> None:
         self.adapters[adapter.platform] = adapter
+
+    def add_scheduler(self, *, interval: float = DEFAULT_INTERVAL, batch: int = DEFAULT_BATCH,
+                      retention: timedelta = DEFAULT_KEEP) -> Scheduler:
+        """The check-in scheduler: an event source like the platforms, storing the work
+        it finds due through `receive`, for this process's platforms (and pruning)."""
+        self.scheduler = Scheduler(self.engine, self.receive, self.clock,
+                                   lambda: tuple(self.adapters), interval=interval,
+                                   batch=batch, retention=retention)
+        return self.scheduler
 
     # --- lifecycle --------------------------------------------------------------------
     async def start(self) -> None:
@@ -153,15 +163,17 @@ class Runtime:
         return [await self._invitation(item.platform, event) for event in events]
 
     async def _decide(self, platform: str, events: list[Event], inbox_id: int) -> bool:
-        return await asyncio.to_thread(self.decider.decide, platform, events, inbox_id)
+        decided = await asyncio.to_thread(self.decider.decide, platform, events, inbox_id)
+        if decided.checkins and self.scheduler is not None:
+            # Only then can what is due have changed (say, the last partner sealed a
+            # check-in: post it now); other decisions leave the scheduler asleep.
+            self.scheduler.wake()
+        return decided.fresh
 
     def _decided(self) -> None:
         """A decision was stored: wake the delivery for what it queued (never wait for it:
-        one destination's wait is its own), and let the scheduler look (e.g. the last
-        partner sealed a check-in: post it now)."""
+        one destination's wait is its own)."""
         self.delivery.wake()
-        if self.scheduler is not None:
-            self.scheduler.wake()
 
     async def drain(self) -> int:
         """Deliver what is due in the outbox now and wait for it, sends already under way

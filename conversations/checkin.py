@@ -302,6 +302,17 @@ def checkin_due(table: Table, ctx: Context) -> Decision:
     return Decision(planned, (PostToChannel(p.channel_id, Message(skipped)),))
 
 
+def work_due(table: Table, now: datetime) -> bool:
+    """Whether the scheduler has work here at `now`: the planned check-in, or the open
+    check-in's reminder or its closing (say, the last partner just sealed)."""
+    planned = table.partnership.next_checkin_at
+    if planned is not None and planned <= now:
+        return True
+    rnd = table.open_round(RoundKind.CHECKIN)
+    return rnd is not None and any(at is not None and at <= now
+                                   for at in (rnd.remind_at, rnd.deadline))
+
+
 # --- answering -----------------------------------------------------------------------------
 def after_seal(table: Table, rnd: Round, now: datetime) -> Table:
     """When the last partner seals, the window closes now; the scheduler posts the result."""

@@ -16,7 +16,7 @@ from conversations.agreements import AgreementView, agreement_views
 from conversations.checkin import answer_view, local
 from conversations.context import Context
 from conversations.decision import Decision
-from conversations.effects import PostToChannel
+from conversations.effects import PostToChannel, UploadPicture
 from conversations.messages import Message
 from conversations.model import (
     AgreementStatus,
@@ -269,15 +269,15 @@ def _move(now: int | None, before: int | None) -> str | None:
     return "same" if now == before else ("more" if now > before else "less")
 
 
-def close_due(table: Table, history: History, ctx: Context) -> tuple[Decision, Trend | None]:
-    """The window has closed: post the aggregate (the shell adds the picture of `Trend`).
+def close_due(table: Table, history: History, ctx: Context) -> Decision:
+    """The window has closed: post the aggregate and the trend picture.
 
     Only sealed answers are shown. Nobody answered: the check-in is cancelled, quietly
     said so in the channel. Not due or already closed: nothing happens.
     """
     rnd = table.open_round(RoundKind.CHECKIN)
     if rnd is None or rnd.deadline is None or rnd.deadline > ctx.now:
-        return Decision(None), None
+        return Decision(None)
     t = Texts.of(table.partnership)
     channel = table.partnership.channel_id
     result = aggregate(table, rnd, history, t.label("anonymous_partner"))
@@ -285,9 +285,9 @@ def close_due(table: Table, history: History, ctx: Context) -> tuple[Decision, T
         closed = table.with_round(replace(rnd, status=RoundStatus.CANCELLED,
                                           closed_at=ctx.now, remind_at=None))
         empty = Message(t.sections("checkin_closed_empty"))
-        return Decision(closed, (PostToChannel(channel, empty),)), None
+        return Decision(closed, (PostToChannel(channel, empty),))
     message = checkin_message(t, table.partnership, result)
     closed = table.with_round(replace(rnd, status=RoundStatus.REVEALED, closed_at=ctx.now,
                                       remind_at=None, posted=message))  # kept for export all
-    picture = trend(table, rnd, history, result, t)
-    return Decision(closed, (PostToChannel(channel, message),)), picture
+    picture = UploadPicture(channel, trend(table, rnd, history, result, t))
+    return Decision(closed, (PostToChannel(channel, message), picture))

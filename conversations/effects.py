@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conversations.messages import Message
+from conversations.trend import Trend
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,15 @@ class EditMessage:
 
 @dataclass(frozen=True)
 class UploadPicture:
-    """A PNG for the shared channel."""
+    """The trend picture for the shared channel: the shell draws it (a PNG) when it sends
+    it, never while a decision holds the database."""
 
     channel_id: str
-    png: bytes
-    title: str
+    trend: Trend
+
+    @property
+    def title(self) -> str:
+        return self.trend.title
 
 
 @dataclass(frozen=True)

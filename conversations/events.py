@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -70,4 +71,25 @@ class Join:
     in_channel: bool = False
 
 
-Event = ChannelCommand | PrivateCommand | PrivateText | ButtonPress | Join
+class CheckinWork(StrEnum):
+    OPEN = "open"  # the planned check-in
+    REMIND = "remind"  # the open check-in's one reminder
+    CLOSE = "close"  # the open check-in's window has closed: post the result
+
+
+@dataclass(frozen=True)
+class CheckinDue:
+    """The scheduler found check-in work due for a partnership.
+
+    Decided like every event, against the partnership as it is then: work already done
+    (by another process, an early reveal) makes it change nothing.
+    """
+
+    partnership_id: int
+    work: CheckinWork
+
+    def __post_init__(self) -> None:
+        CheckinWork(self.work)  # ValueError for anything else: a stored row unreadable
+
+
+Event = ChannelCommand | PrivateCommand | PrivateText | ButtonPress | Join | CheckinDue

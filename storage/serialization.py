@@ -5,7 +5,6 @@ Round trips are exact (``==`` holds).
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from conversations.effects import (
@@ -20,6 +19,7 @@ from conversations.effects import (
 from conversations.events import (
     ButtonPress,
     ChannelCommand,
+    CheckinDue,
     Event,
     Join,
     Person,
@@ -27,6 +27,7 @@ from conversations.events import (
     PrivateText,
 )
 from conversations.messages import Button, Message, MultiSelect
+from conversations.trend import Series, Trend
 
 EFFECT_TYPES: dict[str, type] = {
     cls.__name__: cls
@@ -35,7 +36,8 @@ EFFECT_TYPES: dict[str, type] = {
 
 
 EVENT_TYPES: dict[str, type] = {
-    cls.__name__: cls for cls in (ChannelCommand, PrivateCommand, PrivateText, ButtonPress, Join)
+    cls.__name__: cls
+    for cls in (ChannelCommand, PrivateCommand, PrivateText, ButtonPress, Join, CheckinDue)
 }
 
 
@@ -85,6 +87,28 @@ def message_from_json(data: dict[str, Any]) -> Message:
     )
 
 
+def trend_to_json(trend: Trend) -> dict[str, Any]:
+    return {
+        "title": trend.title,
+        "x_labels": list(trend.x_labels),
+        "series": [{"name": s.name, "values": list(s.values)} for s in trend.series],
+        "y_labels": list(trend.y_labels),
+        "x_title": trend.x_title,
+        "y_title": trend.y_title,
+    }
+
+
+def trend_from_json(data: dict[str, Any]) -> Trend:
+    return Trend(
+        title=data["title"],
+        x_labels=tuple(data["x_labels"]),
+        series=tuple(Series(s["name"], tuple(s["values"])) for s in data["series"]),
+        y_labels=tuple(data["y_labels"]),
+        x_title=data["x_title"],
+        y_title=data["y_title"],
+    )
+
+
 def effect_to_json(effect: Effect) -> tuple[str, dict[str, Any]]:
     """The effect's kind (its class name) and a JSON-safe payload."""
     match effect:
@@ -100,12 +124,8 @@ def effect_to_json(effect: Effect) -> tuple[str, dict[str, Any]]:
             }
         case EditMessage(origin=origin, message=message):
             payload = {"origin": origin, "message": message_to_json(message)}
-        case UploadPicture(channel_id=channel_id, png=png, title=title):
-            payload = {
-                "channel_id": channel_id,
-                "png": base64.b64encode(png).decode("ascii"),
-                "title": title,
-            }
+        case UploadPicture(channel_id=channel_id, trend=trend):
+            payload = {"channel_id": channel_id, "trend": trend_to_json(trend)}
         case SendFile(user_id=user_id, name=name, rows=rows):
             payload = {"user_id": user_id, "name": name, "rows": [list(r) for r in rows]}
         case _:
@@ -126,9 +146,7 @@ def effect_from_json(kind: str, payload: dict[str, Any]) -> Effect:
     if kind == "EditMessage":
         return EditMessage(payload["origin"], message_from_json(payload["message"]))
     if kind == "UploadPicture":
-        return UploadPicture(
-            payload["channel_id"], base64.b64decode(payload["png"]), payload["title"]
-        )
+        return UploadPicture(payload["channel_id"], trend_from_json(payload["trend"]))
     if kind == "SendFile":
         rows = tuple(tuple(row) for row in payload["rows"])
         return SendFile(payload["user_id"], payload["name"], rows)

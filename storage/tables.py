@@ -412,49 +412,6 @@ class TableRepository:
         return [Past(r.partnership_id, _round(r), self._interview(i, r.number, user_id))
                 for i, r in found]
 
-    def due_checkins(self, now: datetime, limit: int) -> list[int]:
-        """Ids of partnerships whose next check-in is due, the most overdue first.
-
-        On PostgreSQL the rows are locked ``FOR UPDATE SKIP LOCKED`` so that two
-        schedulers never claim the same partnership.
-        """
-        stmt = (
-            sa.select(PartnershipRow.id)
-            .where(PartnershipRow.next_checkin_at <= now)
-            .order_by(PartnershipRow.next_checkin_at, PartnershipRow.id)
-            .limit(limit)
-        )
-        if self._postgresql:
-            stmt = stmt.with_for_update(skip_locked=True)
-        return list(self.session.scalars(stmt))
-
-    def checkins_to_close(self, now: datetime, limit: int) -> list[int]:
-        """Ids of partnerships with an open check-in whose window has closed by `now`."""
-        return self._open_checkins(RoundRow.deadline, now, limit)
-
-    def checkins_to_remind(self, now: datetime, limit: int) -> list[int]:
-        """Ids of partnerships with an open check-in whose reminder is due by `now`."""
-        return self._open_checkins(RoundRow.remind_at, now, limit)
-
-    def _open_checkins(self, column: Any, now: datetime, limit: int) -> list[int]:
-        # A range scan on ix_rounds_status_<column>: open rounds only, never the history.
-        # The partnership rows are locked (not the rounds), in the same order as every
-        # event takes them, so a scheduler and an event can never deadlock.
-        stmt = (
-            sa.select(PartnershipRow.id)
-            .join(RoundRow, RoundRow.partnership_id == PartnershipRow.id)
-            .where(
-                RoundRow.status == str(RoundStatus.OPEN),
-                column <= now,
-                RoundRow.kind == str(RoundKind.CHECKIN),
-            )
-            .order_by(column, RoundRow.id)
-            .limit(limit)
-        )
-        if self._postgresql:
-            stmt = stmt.with_for_update(of=PartnershipRow, skip_locked=True)
-        return list(self.session.scalars(stmt))
-
 
 # --- rows → values -------------------------------------------------------------------------
 class _Written(Generic[V]):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from storage.due import DueRepository
 from storage.inbox import InboxRepository
 from storage.outbox import OutboxRepository
 from storage.tables import TableRepository
@@ -26,6 +27,7 @@ class UnitOfWork:
     tables: TableRepository
     outbox: OutboxRepository
     inbox: InboxRepository
+    due: DueRepository
     session: Session
 
     def __init__(self, engine: Engine) -> None:
@@ -36,6 +38,7 @@ class UnitOfWork:
         self.tables = TableRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.inbox = InboxRepository(self.session)
+        self.due = DueRepository(self.session)
         return self
 
     def __exit__(

@@ -31,8 +31,10 @@ class CheckinWorld:
     trends: list[Trend] = field(default_factory=list)  # what each picture was drawn from
 
     async def tick(self):
-        """One scheduler tick, then what it (or an earlier nudged tick) queued, delivered."""
+        """One scheduler tick, its events decided (with those of an earlier woken tick),
+        and what they queued delivered."""
         result = await self.scheduler.tick()
+        await self.runtime.inbox.work()
         await self.runtime.drain()
         return result
 
@@ -45,17 +47,16 @@ class CheckinWorld:
 
 async def start_world(engine: Engine, clock: FakeClock, pictures: Path,
                       language: str = "en") -> CheckinWorld:
-    runtime = Runtime(engine, default_language=language, clock=clock, drain_interval=3600,
-                      checkin_window=timedelta(days=3))
     trends: list[Trend] = []
 
     def draw(trend: Trend) -> bytes:
         trends.append(trend)
         return draw_trend(trend)
 
-    # A long interval: the tests tick explicitly; nudges still wake the loop.
-    scheduler = Scheduler(runtime, interval=3600, draw=draw)
-    runtime.scheduler = scheduler
+    runtime = Runtime(engine, default_language=language, clock=clock, drain_interval=3600,
+                      checkin_window=timedelta(days=3), draw=draw)
+    # A long interval: the tests tick explicitly; decisions still wake the loop.
+    scheduler = runtime.add_scheduler(interval=3600)
     adapter = LocalAdapter(picture_dir=pictures)
     runtime.add_adapter(adapter)
     session = LocalSession(runtime, adapter)

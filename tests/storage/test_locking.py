@@ -9,7 +9,7 @@ from dataclasses import replace
 from sqlalchemy.engine import Engine
 
 from storage.unit_of_work import UnitOfWork
-from tests.storage.helpers import T0, a_table
+from tests.storage.helpers import a_table
 
 THREADS = 3
 INCREMENTS = 5
@@ -63,49 +63,3 @@ def test_concurrent_increments_are_serialised(engine: Engine) -> None:
     assert overlaps == 0
     with UnitOfWork(engine) as uow:
         assert uow.tables.by_id(pid).partnership.checkin_weeks == THREADS * INCREMENTS
-
-
-def test_due_checkins_are_claimed_once(engine: Engine) -> None:
-    """Two schedulers running at once never get the same due partnership."""
-    ids = []
-    for n in range(6):
-        table = a_table(f"C{n}")
-        table = replace(table, partnership=replace(table.partnership, next_checkin_at=T0))
-        with UnitOfWork(engine) as uow:
-            ids.append(uow.tables.save(table).partnership.id)
-            uow.commit()
-
-    first_claimed = threading.Event()
-    release = threading.Event()
-    results: dict[str, list[int]] = {}
-
-    def first() -> None:
-        with UnitOfWork(engine) as uow:
-            results["first"] = uow.tables.due_checkins(T0, limit=3)
-            first_claimed.set()
-            release.wait(5)
-            for pid in results["first"]:
-                t = uow.tables.by_id(pid)
-                uow.tables.save(
-                    replace(t, partnership=replace(t.partnership, next_checkin_at=None))
-                )
-            uow.commit()
-
-    thread = threading.Thread(target=first)
-    thread.start()
-    assert first_claimed.wait(5)
-    # PostgreSQL skips the locked rows; SQLite waits for the first writer to commit.
-    second = threading.Thread(target=lambda: results.setdefault("second", claim_due(engine)))
-    second.start()
-    time.sleep(0.2)
-    release.set()
-    thread.join()
-    second.join()
-    assert len(results["first"]) == 3
-    assert set(results["first"]).isdisjoint(results["second"])
-    assert sorted(results["first"] + results["second"]) == ids
-
-
-def claim_due(engine: Engine) -> list[int]:
-    with UnitOfWork(engine) as uow:
-        return uow.tables.due_checkins(T0, limit=10)

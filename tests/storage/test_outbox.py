@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from conversations.effects import PostToChannel, SendPrivate, UploadPicture
 from conversations.messages import Button, Message
+from conversations.trend import Series, Trend
 from storage.outbox import OutboxItem
 from storage.schema import OutboxRow
 from storage.unit_of_work import UnitOfWork
@@ -117,7 +118,8 @@ def test_retry_later_and_fail(engine: Engine) -> None:
 
 
 def test_pictures_survive_the_outbox(engine: Engine) -> None:
-    picture = UploadPicture("C1", b"\x89PNG\r\n\x1a\n\x00\x01", "Trend")
+    picture = UploadPicture("C1", Trend("Trend", ("Round 1",), (Series("Anna", (3,)),),
+                                         ("1", "2", "3", "4", "5"), "Round", "Balance"))
     with UnitOfWork(engine) as uow:
         uow.outbox.add("slack", None, picture, now=T0)
         uow.commit()

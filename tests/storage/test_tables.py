@@ -195,32 +195,6 @@ def test_partnership_ids_for_user(engine: Engine) -> None:
         assert uow.tables.partnership_ids_for_user("slack", "U9") == []
 
 
-def test_due_checkins(engine: Engine) -> None:
-    ids = {}
-    for name, offset in [("late", -5), ("now", 0), ("later", 5), ("earliest", -60)]:
-        table = a_table(name)
-        table = replace(
-            table,
-            partnership=replace(table.partnership, next_checkin_at=T0 + timedelta(minutes=offset)),
-        )
-        ids[name] = save(engine, table).partnership.id
-    unscheduled = a_table("none")
-    save(
-        engine,
-        replace(unscheduled, partnership=replace(unscheduled.partnership, next_checkin_at=None)),
-    )
-
-    with UnitOfWork(engine) as uow:
-        assert uow.tables.due_checkins(T0, limit=10) == [ids["earliest"], ids["late"], ids["now"]]
-        assert uow.tables.due_checkins(T0, limit=2) == [ids["earliest"], ids["late"]]
-        assert uow.tables.due_checkins(T0.astimezone(CET), limit=10) == [
-            ids["earliest"],
-            ids["late"],
-            ids["now"],
-        ]
-        assert uow.tables.due_checkins(T0 - timedelta(hours=2), limit=10) == []
-
-
 def test_interview_of_a_stranger_is_refused(engine: Engine) -> None:
     table = a_table().with_interview(Interview(round_number=1, user_id="U99"))
     with UnitOfWork(engine) as uow, pytest.raises(ValueError, match="not a member"):
