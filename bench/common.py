@@ -10,12 +10,17 @@ import argparse
 import math
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storage.keyring import new_key
 from tests.own_database import own_database as own_postgresql_database
+
+if TYPE_CHECKING:
+    from bot.local.adapter import LocalAdapter
+    from bot.local.session import LocalSession
 
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
                    "all_proxy")
@@ -43,6 +48,27 @@ def own_database(server_url: str | None) -> Iterator[str]:
     os.environ.setdefault("OPTAFEL_ANSWER_KEY", new_key())
     with own_postgresql_database(server_url, OWN_DATABASE_PREFIX) as url:
         yield url
+
+
+@asynccontextmanager
+async def local_session(database_url: str) -> AsyncIterator[tuple[LocalSession, LocalAdapter]]:
+    """The runtime as `optafel run` builds it (`bot.bootstrap.build_runtime`: decisions,
+    outbox, delivery, scheduler) with the local adapter, started; stopped afterwards."""
+    from bot.bootstrap import build_runtime
+    from bot.config import Settings
+    from bot.local.adapter import LocalAdapter
+    from bot.local.session import LocalSession
+
+    settings = Settings(_env_file=None, database_url=database_url, optafel_language="en")
+    runtime = build_runtime(settings)
+    adapter = LocalAdapter()
+    runtime.add_adapter(adapter)
+    await runtime.start()
+    try:
+        yield LocalSession(runtime, adapter), adapter
+    finally:
+        await runtime.stop()
+        runtime.engine.dispose()
 
 
 def parser_for(doc: str) -> argparse.ArgumentParser:

@@ -21,7 +21,7 @@ import resource
 import time
 import tracemalloc
 
-from bench.common import own_database, parser_for, ratio
+from bench.common import local_session, own_database, parser_for, ratio
 
 
 def _resident_mib() -> float:
@@ -41,20 +41,10 @@ def _traced_mib() -> float:
 
 async def measure(database_url: str, partners: int, rounds: int) -> list[tuple[float, float]]:
     """Live and resident MiB after each round."""
-    from bot.bootstrap import build_runtime
-    from bot.config import Settings
-    from bot.local.adapter import LocalAdapter
-    from bot.local.session import LocalSession
     from tests.scenario.conftest import answer_everything
 
-    settings = Settings(_env_file=None, database_url=database_url, optafel_language="en")
-    runtime = build_runtime(settings)
-    adapter = LocalAdapter()
-    runtime.add_adapter(adapter)
-    session = LocalSession(runtime, adapter)
-    await runtime.start()
     figures = []
-    try:
+    async with local_session(database_url) as (session, adapter):
         names = [f"partner{n}" for n in range(partners)]
         await session.command("coordinator", "setup")
         await session.command("coordinator", "partners " + " ".join(f"@{n}" for n in names))
@@ -64,15 +54,12 @@ async def measure(database_url: str, partners: int, rounds: int) -> list[tuple[f
             for name in names:
                 await answer_everything(session, name, f"Organisation of {name}")
             await session.command("coordinator", "reveal")
-            await runtime.drain()
+            await session.runtime.drain()
             adapter.messages.clear()  # what a terminal scrolls away; ours to keep is none
             figures.append((_traced_mib(), _resident_mib()))
             print(f"  round {number:>3}: live {figures[-1][0]:7.2f} MiB, resident "
                   f"{figures[-1][1]:7.1f} MiB ({time.perf_counter() - started:.1f} s)",
                   flush=True)
-    finally:
-        await runtime.stop()
-        runtime.engine.dispose()
     return figures
 
 

@@ -24,7 +24,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
-from bench.common import ms, own_database, parser_for, ratio
+from bench.common import local_session, ms, own_database, parser_for, ratio
 
 TYPED_STEPS = ("Organisation of {who}", "What the organisation of {who} hopes for",
                "What {who} hopes for")
@@ -39,18 +39,7 @@ class Figures:
 
 
 async def measure(database_url: str, partners: int, steps: int) -> Figures:
-    from bot.bootstrap import build_runtime
-    from bot.config import Settings
-    from bot.local.adapter import LocalAdapter
-    from bot.local.session import LocalSession
-
-    settings = Settings(_env_file=None, database_url=database_url, optafel_language="en")
-    runtime = build_runtime(settings)
-    adapter = LocalAdapter()
-    runtime.add_adapter(adapter)
-    session = LocalSession(runtime, adapter)
-    await runtime.start()
-    try:
+    async with local_session(database_url) as (session, adapter):
         names = [f"partner{n}" for n in range(partners)]
         await session.command("coordinator", "setup")
         await session.command("coordinator", "partners " + " ".join(f"@{n}" for n in names))
@@ -66,9 +55,6 @@ async def measure(database_url: str, partners: int, steps: int) -> Figures:
         questions = [m for m in adapter.messages[before:] if m.place.startswith("dm:")]
         if len(questions) < partners * steps:
             raise RuntimeError(f"{len(questions)} replies to {partners * steps} answers")
-    finally:
-        await runtime.stop()
-        runtime.engine.dispose()
     answers = partners * steps
     return Figures(partners, answers, cpu / answers, wall / answers)
 
