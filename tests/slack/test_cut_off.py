@@ -17,16 +17,23 @@ def _started(api: FakeSlackApi) -> list[str]:
             if "Round 1 has started" in section_text(m)]
 
 
-async def test_a_message_slack_took_before_a_stop_is_not_posted_again(
-        slack_api: FakeSlackApi, database_url: str, workspace: Workspace) -> None:
+async def _round_stalled_in_slack(api: FakeSlackApi, database_url: str,
+                                  workspace: Workspace) -> Workspace:
+    """Our own workspace with a short stop grace: Anna opens a round, and Slack takes its
+    announcement but its answer never reaches us (the send hangs)."""
     await workspace.stop()  # this test starts its own, with a short grace period
-    first = await Workspace.start(slack_api, database_url,
-                                  runtime_options={"shutdown_grace": 0.1})
+    first = await Workspace.start(api, database_url, runtime_options={"shutdown_grace": 0.1})
     anna = first.user("U0ANNA", "anna")
     await anna.command("setup")
-    slack_api.stall_next("chat.postMessage", channel=CHANNEL_ID)
+    api.stall_next("chat.postMessage", channel=CHANNEL_ID)
     await anna.command("round", settle=False)
-    await slack_api.stalled.wait()  # Slack has it; the answer never reaches us ...
+    await api.stalled.wait()  # Slack has it; the answer never reaches us ...
+    return first
+
+
+async def test_a_message_slack_took_before_a_stop_is_not_posted_again(
+        slack_api: FakeSlackApi, database_url: str, workspace: Workspace) -> None:
+    first = await _round_stalled_in_slack(slack_api, database_url, workspace)
     assert len(_started(slack_api)) == 1
     await first.stop()  # ... because the process stops: the item goes back, in doubt
 
@@ -88,14 +95,7 @@ async def test_a_channel_waiting_out_a_long_rate_limit_holds_up_no_one_else(
 
 async def test_without_the_history_scope_the_message_in_doubt_is_sent_anyway(
         slack_api: FakeSlackApi, database_url: str, workspace: Workspace) -> None:
-    await workspace.stop()
-    first = await Workspace.start(slack_api, database_url,
-                                  runtime_options={"shutdown_grace": 0.1})
-    anna = first.user("U0ANNA", "anna")
-    await anna.command("setup")
-    slack_api.stall_next("chat.postMessage", channel=CHANNEL_ID)
-    await anna.command("round", settle=False)
-    await slack_api.stalled.wait()
+    first = await _round_stalled_in_slack(slack_api, database_url, workspace)
     await first.stop()
 
     slack_api.fail_next("conversations.history", "missing_scope")  # an older installation
