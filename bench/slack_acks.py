@@ -2,20 +2,25 @@
 
     python -m bench.slack_acks                         # SQLite temp file
     python -m bench.slack_acks --database-url postgresql+psycopg://postgres@127.0.0.1/test
+    python -m bench.slack_acks --command status        # a command that is stored first
 
 Run from the repository root: it reuses the fake Slack Web API and the signed requests of
 `tests/fakes`. Each app under test runs in a process of its own, on 127.0.0.1:
 
 * the floor: a bare slack-bolt `AsyncApp` whose command listener acks and then answers
-  with one `chat.postEphemeral` (the same visible outcome as ours, so CPU compares);
-* ours: `optafel run` with Slack in HTTP mode (default settings, a fresh database).
+  with one `chat.postEphemeral`;
+* the floor answering in the ack: the same app, its answer sent in the ack itself (the
+  cheapest way Bolt has to show a person a text);
+* ours: `optafel run` with Slack in HTTP mode (default settings, a fresh database, a
+  partnership set up in the channel). `help` is answered in the ack; `--command status`
+  measures a command that is stored, decided and answered with `chat.postEphemeral`.
 
 Senders (default 10) post signed slash commands concurrently, each one after the other
 (default 30 each, after a warm-up of one each). Ack latency is the time from sending the
 request to Slack's answer (HTTP 200) at the sender. CPU per command is the process CPU time
 (user + system, read from /proc) of the app from the first command until every answer
-reached the fake Web API, divided by the commands. It prints p50 and p99 of the ack, the
-CPU per command, and the ratios ours / floor.
+was shown (in the ack, or at the fake Web API), divided by the commands. It prints p50 and
+p99 of the ack, the CPU per command, and the ratios ours / each floor.
 
 PostgreSQL: a database of its own is created on that server and dropped at the end;
 nothing else on the server is touched.
@@ -48,6 +53,7 @@ from bench.common import (
 ROOT = Path(__file__).resolve().parent.parent
 CHANNEL_ID, CHANNEL_NAME = "C0BENCH", "bench"
 START_TIMEOUT = 60.0
+FLOOR, IN_ACK = "floor", "floor, answer in the ack"
 
 
 @dataclass
@@ -109,8 +115,10 @@ async def _up(url: str, child: subprocess.Popen[bytes]) -> None:
                 await asyncio.sleep(0.1)
 
 
-async def load(pid: int, port: int, api: object, senders: int, commands: int) -> Figures:
-    """Warm up, then `senders` × `commands` signed `/optafel help`, concurrently."""
+async def load(pid: int, port: int, api: object, senders: int, commands: int,
+               command: str) -> Figures:
+    """Set up the channel, warm up, then `senders` × `commands` signed `/optafel <command>`,
+    concurrently."""
     from tests.fakes.slack_requests import SlackRequests
 
     requests = SlackRequests(f"http://127.0.0.1:{port}/slack/events")
@@ -119,40 +127,50 @@ async def load(pid: int, port: int, api: object, senders: int, commands: int) ->
         api.add_user(user_id, name, real_name=name.title())
     api.add_channel(CHANNEL_ID, CHANNEL_NAME, [u for u, _ in users])
 
-    def answered() -> int:
-        return sum(1 for c in api.calls if c.method == "chat.postEphemeral" and c.ok)
+    in_acks = 0  # answers that came in the ack itself
 
-    async def send(user_id: str, name: str, times: int, acks: list[float]) -> None:
+    def posted() -> int:
+        return sum(1 for c in api.calls
+                   if c.method in ("chat.postEphemeral", "chat.postMessage") and c.ok)
+
+    async def send(text: str, user_id: str, name: str, times: int, acks: list[float]) -> None:
+        nonlocal in_acks
         for _ in range(times):
             started = time.perf_counter()
-            reply = await requests.command("help", user_id=user_id, user_name=name,
+            reply = await requests.command(text, user_id=user_id, user_name=name,
                                            channel_id=CHANNEL_ID, channel_name=CHANNEL_NAME)
             acks.append(time.perf_counter() - started)
             if reply.status != 200:
                 raise RuntimeError(f"Slack would see HTTP {reply.status}")
+            if reply.body.strip():  # a bare ack has an empty body
+
+                in_acks += 1
 
     async def wait_answered(count: int) -> None:
         deadline = time.monotonic() + START_TIMEOUT
-        while answered() < count:
+        while in_acks + posted() < count:
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{answered()} of {count} commands answered")
+                raise RuntimeError(f"{in_acks + posted()} of {count} commands answered")
             await asyncio.sleep(0.01)
 
     try:
-        await asyncio.gather(*(send(u, n, 1, []) for u, n in users))  # warm-up
-        await wait_answered(senders)
+        await send("setup", *users[0], 1, [])
+        await wait_answered(1)
+        await asyncio.gather(*(send(command, u, n, 1, []) for u, n in users))  # warm-up
+        await wait_answered(1 + senders)
         await asyncio.sleep(0.5)
         before = _cpu_seconds(pid)
         acks: list[float] = []
-        await asyncio.gather(*(send(u, n, commands, acks) for u, n in users))
-        await wait_answered(senders * (commands + 1))
+        await asyncio.gather(*(send(command, u, n, commands, acks) for u, n in users))
+        await wait_answered(1 + senders * (commands + 1))
         cpu = _cpu_seconds(pid) - before
     finally:
         await requests.close()
     return Figures(acks, cpu / (senders * commands))
 
 
-async def measure(which: str, server_url: str | None, senders: int, commands: int) -> Figures:
+async def measure(which: str, server_url: str | None, senders: int, commands: int,
+                  command: str) -> Figures:
     from tests.fakes.slack_api import BOT_TOKEN, FakeSlackApi
     from tests.fakes.slack_requests import SIGNING_SECRET
     from tests.telegram.world import free_port
@@ -165,13 +183,14 @@ async def measure(which: str, server_url: str | None, senders: int, commands: in
             env = _environment(
                 DATABASE_URL=url, OPTAFEL_LANGUAGE="en", OPTAFEL_HOST="127.0.0.1",
                 OPTAFEL_PORT=str(port), SLACK_BOT_TOKEN=BOT_TOKEN,
-                SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api.base_url)
-            command = ([sys.executable, "-c", "from bot.cli import main; main()", "run"]
-                       if which == "ours" else [sys.executable, "-m", "bench.slack_acks",
-                                                "--serve-floor"])
-            with serving(command, env) as child:
+                SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=api.base_url,
+                BENCH_FLOOR_ANSWERS_IN_ACK="1" if which == IN_ACK else "")
+            run = ([sys.executable, "-c", "from bot.cli import main; main()", "run"]
+                   if which == "ours" else [sys.executable, "-m", "bench.slack_acks",
+                                            "--serve-floor"])
+            with serving(run, env) as child:
                 await _up(f"http://127.0.0.1:{port}/healthz", child)
-                return await load(child.pid, port, api, senders, commands)
+                return await load(child.pid, port, api, senders, commands, command)
     finally:
         await api.stop()
 
@@ -188,11 +207,17 @@ async def serve_floor() -> None:
     app = AsyncApp(client=client, signing_secret=os.environ["SLACK_SIGNING_SECRET"],
                    process_before_response=False)
 
+    answer = "Commands: setup, partners, round, status, help"
+    in_ack = bool(os.environ.get("BENCH_FLOOR_ANSWERS_IN_ACK"))
+
     @app.command("/optafel")
     async def help_command(ack, body, client) -> None:  # noqa: ANN001 (Bolt injects by name)
+        if in_ack:
+            await ack(text=answer)
+            return
         await ack()
         await client.chat_postEphemeral(channel=body["channel_id"], user=body["user_id"],
-                                        text="Commands: setup, partners, round, status, help")
+                                        text=answer)
 
     async def events(request: web.Request) -> web.StreamResponse:
         return await to_aiohttp_response(await app.async_dispatch(
@@ -207,34 +232,38 @@ async def serve_floor() -> None:
     await asyncio.Event().wait()
 
 
-async def run(server_url: str | None, senders: int, commands: int) -> None:
+async def run(server_url: str | None, senders: int, commands: int, command: str) -> None:
     database = "PostgreSQL" if server_url else "SQLite"
-    found = {which: await measure(which, server_url, senders, commands)
-             for which in ("floor", "ours")}
-    print(f"/optafel help, {senders} concurrent senders × {commands} commands "
+    found = {which: await measure(which, server_url, senders, commands, command)
+             for which in (FLOOR, IN_ACK, "ours")}
+    print(f"/optafel {command}, {senders} concurrent senders × {commands} commands "
           f"(ours on {database}):")
     for which, figures in found.items():
-        print(f"  {which:<5} ack p50 {ms(percentile(figures.acks, 50)):>9}   "
+        print(f"  {which:<{len(IN_ACK)}} ack p50 {ms(percentile(figures.acks, 50)):>9}   "
               f"p99 {ms(percentile(figures.acks, 99)):>9}   "
               f"CPU per command {ms(figures.cpu_per_command):>9}", flush=True)
-    floor, ours = found["floor"], found["ours"]
-    print(f"\nratio ours / floor ({database}):")
-    print(f"  ack p50          {ratio(percentile(ours.acks, 50), percentile(floor.acks, 50))}")
-    print(f"  ack p99          {ratio(percentile(ours.acks, 99), percentile(floor.acks, 99))}")
-    print(f"  CPU per command  {ratio(ours.cpu_per_command, floor.cpu_per_command)}")
+    ours = found["ours"]
+    for which in (FLOOR, IN_ACK):
+        floor = found[which]
+        print(f"\nratio ours / {which} ({database}):")
+        print(f"  ack p50          {ratio(percentile(ours.acks, 50), percentile(floor.acks, 50))}")
+        print(f"  ack p99          {ratio(percentile(ours.acks, 99), percentile(floor.acks, 99))}")
+        print(f"  CPU per command  {ratio(ours.cpu_per_command, floor.cpu_per_command)}")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = parser_for(__doc__)
     parser.add_argument("--senders", type=int, default=10)
     parser.add_argument("--commands", type=int, default=30, help="per sender")
+    parser.add_argument("--command", default="help",
+                        help="what each sender types after /optafel (default: help)")
     parser.add_argument("--serve-floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_floor:
         asyncio.run(serve_floor())
         return
     loopback_only()
-    asyncio.run(run(args.database_url, args.senders, args.commands))
+    asyncio.run(run(args.database_url, args.senders, args.commands, args.command))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from conversations.events import Event
+from conversations.events import ChannelCommand, Event
 from conversations.messages import Message
 from storage.inbox import Received
 
@@ -91,11 +91,15 @@ class Inbound:
     `receive` stores platform events in the inbox in one transaction (per event its row
     id, None for an event id stored before) and raises when they could not be stored:
     then the adapter must not tell the platform it has them. `home` is a person's home
-    page on a platform (Slack's App Home); it reads and changes nothing.
+    page on a platform (Slack's App Home); it reads and changes nothing. `answer` is the
+    answer to a channel command that changes nothing (`help`, an unknown command), read
+    from what is stored, for a platform that can show it at once (in Slack's ack); None
+    for any other command: that one is stored and decided.
     """
 
     receive: Receive
     home: Callable[[str, str], Awaitable[Message]]
+    answer: Callable[[str, ChannelCommand], Awaitable[Message | None]]
 
 
 class ChatAdapter(ABC):

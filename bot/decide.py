@@ -8,10 +8,8 @@ the scheduler stored (`CheckinDue`) is decided here too, like every other event.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -68,10 +66,6 @@ class Decider:
     tokens: Callable[[], str]
     default_language: str
     checkin_window: timedelta
-    # SQLite lets one transaction write at a time: decisions of this process take turns
-    # here, so that the next starts the moment one ends (SQLite's own wait for its lock
-    # sleeps in steps of up to 100 ms). On PostgreSQL they run side by side.
-    turns: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def context(self, platform: str) -> Context:
         return Context(
@@ -85,13 +79,12 @@ class Decider:
     def decide(self, platform: str, events: Sequence[Event], inbox_id: int) -> Decided:
         """Decide the events one inbox row stands for and mark the row decided, all in
         one transaction; not fresh (nothing decided) when the row was decided before."""
-        with self.turns if self.engine.dialect.name == "sqlite" else nullcontext():
-            try:
-                return self._decide(platform, events, inbox_id)
-            except IntegrityError:
-                # Another process created the same row first (two `setup`s in one new
-                # channel on PostgreSQL): decide again, now seeing what it stored.
-                return self._decide(platform, events, inbox_id)
+        try:
+            return self._decide(platform, events, inbox_id)
+        except IntegrityError:
+            # Another process created the same row first (two `setup`s in one new
+            # channel on PostgreSQL): decide again, now seeing what it stored.
+            return self._decide(platform, events, inbox_id)
 
     def _decide(self, platform: str, events: Sequence[Event], inbox_id: int) -> Decided:
         ctx = self.context(platform)
@@ -120,6 +113,11 @@ class Decider:
         """The partnership of a shared channel (reads only)."""
         with UnitOfWork(self.engine) as uow:
             return uow.tables.by_channel(platform, channel_id)
+
+    def language_of(self, platform: str, channel_id: str) -> str | None:
+        """The language of a shared channel's partnership, None where there is none."""
+        with UnitOfWork(self.engine, read_only=True) as uow:
+            return uow.tables.language_of(platform, channel_id)
 
     def tables_of(self, platform: str, user_id: str) -> list[Table]:
         """Every partnership this person is part of on this platform (reads only)."""

@@ -26,6 +26,7 @@ from bot.inbox import InboxWorker
 from bot.scheduler import DEFAULT_BATCH, DEFAULT_INTERVAL, Scheduler
 from conversations import payloads
 from conversations.events import ButtonPress, ChannelCommand, Event, Join
+from conversations.lifecycle import answer_at_once, changes_nothing
 from conversations.messages import Message
 from conversations.model import Table
 from conversations.trend import Trend
@@ -104,7 +105,7 @@ class Runtime:
         if self._running:
             return
         self._running = True
-        inbound = Inbound(receive=self.receive, home=self.home)
+        inbound = Inbound(receive=self.receive, home=self.home, answer=self.answer)
         for adapter in self.adapters.values():
             await adapter.start(inbound)
         await self.inbox.start()
@@ -200,6 +201,13 @@ class Runtime:
     async def table(self, platform: str, channel_id: str) -> Table | None:
         """The partnership of a shared channel, as stored now (reads only)."""
         return await asyncio.to_thread(self.decider.table_of, platform, channel_id)
+
+    async def answer(self, platform: str, cmd: ChannelCommand) -> Message | None:
+        """What a channel command that changes nothing says (`Inbound.answer`)."""
+        if not changes_nothing(cmd):
+            return None
+        language = await asyncio.to_thread(self.decider.language_of, platform, cmd.channel_id)
+        return answer_at_once(language, cmd, self.decider.context(platform))
 
     async def home(self, platform: str, user_id: str) -> Message:
         """A person's home page (Slack App Home): see `bot.home`. Reads, changes nothing."""

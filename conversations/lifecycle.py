@@ -46,16 +46,35 @@ from conversations.texts import LANGUAGES, Texts
 Handler = Callable[[Table, ChannelCommand, Texts, Context], Decision]
 
 
+def changes_nothing(cmd: ChannelCommand) -> bool:
+    """`help`, an unknown command, or one that belongs in the private chat: its answer
+    is a text for its author alone that needs nothing but the partnership's language and
+    changes nothing, so a platform may give it at once (`answer_at_once`)."""
+    name = canonical(cmd.name)
+    return name in PRIVATE_COMMANDS or name == "help" or name not in (*HANDLERS, "setup")
+
+
+def answer_at_once(language: str | None, cmd: ChannelCommand, ctx: Context) -> Message:
+    """The answer to a command that `changes_nothing`, in the language of the channel's
+    partnership (None: there is none): what `channel_command` says."""
+    t = Texts(language or ctx.default_language, ctx.platform)
+    name = canonical(cmd.name)
+    if name in PRIVATE_COMMANDS:
+        key, command = "private_only", cmd.name.lower()
+    else:
+        key, command = ("help_channel" if name == "help" else "unknown_command"), cmd.name
+    return Message(t.sections(key, command=command))
+
+
 def channel_command(table: Table | None, cmd: ChannelCommand, ctx: Context) -> Decision:
     """Handle one command typed in a shared channel."""
+    if changes_nothing(cmd):
+        language = table.partnership.language if table else None
+        return Decision(None, (Notice(cmd.actor.user_id, cmd.channel_id,
+                                      answer_at_once(language, cmd, ctx)),))
     t = Texts.of(table.partnership) if table else Texts(ctx.default_language, ctx.platform)
     name = canonical(cmd.name)
     cmd = replace(cmd, args=canonical_args(name, cmd.args))
-    if name in PRIVATE_COMMANDS:
-        return notice(cmd, t, "private_only", command=cmd.name.lower())
-    if name == "help" or name not in (*HANDLERS, "setup"):
-        key = "help_channel" if name == "help" else "unknown_command"
-        return notice(cmd, t, key, command=cmd.name)
     if name == "setup":
         return _setup(table, cmd, t, ctx)
     if table is None:

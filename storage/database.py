@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,45 @@ def create_engine_for(url: str, answer_key: str | None = None, **kwargs: Any) ->
         finally:
             cursor.close()
 
+    _take_turns(engine)
+    return engine
+
+
+_TURN = "optafel_turn"  # in a pooled connection's info: it holds its engine's turn
+# An execution option: the transaction only reads (`UnitOfWork(engine, read_only=True)`).
+READ_ONLY = "optafel_read_only"
+
+
+def _take_turns(engine: Engine) -> None:
+    """Every transaction of this process on this SQLite engine waits its turn here.
+
+    SQLite lets one transaction write at a time, and one that finds the lock taken sleeps
+    in growing steps (up to 100 ms) before it looks again; a lock of our own hands the
+    turn over the moment the last transaction ends, so a Slack ack never sleeps behind a
+    decision. (Other processes on the same file still meet SQLite's own wait.) The turn
+    is given back when the connection returns to the pool: after its commit or rollback,
+    also after an error.
+    """
+    turn = threading.RLock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY):
+            # Reads only: WAL lets it read beside the writer, without waiting its turn.
+            connection.exec_driver_sql("BEGIN")
+            return
+        turn.acquire()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            turn.release()
+            raise
+        connection.connection.info[_TURN] = True
 
-    return engine
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record.info.pop(_TURN, False):
+            turn.release()
 
 
 def _first_line_only(context: ExceptionContext) -> None:

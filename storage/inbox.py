@@ -84,26 +84,12 @@ class InboxRepository:
         are locked ``FOR UPDATE SKIP LOCKED``, so two claims never return the same row;
         the lease keeps it from others until it runs out (a process that died).
         """
-        earlier = aliased(InboxRow)
-        same_actor = (InboxRow.actor.is_not(None)) & (earlier.actor == InboxRow.actor)
-        same_chat = (InboxRow.chat.is_not(None)) & (earlier.chat == InboxRow.chat)
-        blocked = (
-            sa.select(earlier.id)
-            .where(earlier.platform == InboxRow.platform, earlier.id < InboxRow.id,
-                   earlier.next_attempt_at.is_not(None), same_actor | same_chat)
-            .exists()
-        )
-        stmt = (
-            sa.select(InboxRow.id, InboxRow.platform, InboxRow.kind, InboxRow.payload,
-                      InboxRow.attempts, InboxRow.received_at)
-            .where(InboxRow.next_attempt_at <= now, ~blocked)
-            .where(sa.true() if platforms is None else InboxRow.platform.in_(list(platforms)))
-            .order_by(InboxRow.id)
-            .limit(limit)
-        )
-        if self.session.get_bind().dialect.name == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
-        rows = self.session.execute(stmt).all()
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        stmt = _CLAIM[(platforms is None, postgresql)]
+        params = {"now": now, "limit": limit}
+        if platforms is not None:
+            params["platforms"] = list(platforms)
+        rows = self.session.execute(stmt, params).all()
         if rows:
             self._update(InboxRow.id.in_([r.id for r in rows]),
                          next_attempt_at=now + timedelta(seconds=lease_seconds))
@@ -144,3 +130,30 @@ class InboxRepository:
             execution_options={"synchronize_session": False},
         )
         return result.rowcount  # type: ignore[attr-defined]
+
+
+def _claim_statement(all_platforms: bool, postgresql: bool) -> sa.Select[Any]:
+    """The claim's query, built once per variant (building it costs more than running
+    it): due rows without an earlier undecided row of the same actor or chat."""
+    earlier = aliased(InboxRow)
+    same_actor = (InboxRow.actor.is_not(None)) & (earlier.actor == InboxRow.actor)
+    same_chat = (InboxRow.chat.is_not(None)) & (earlier.chat == InboxRow.chat)
+    blocked = (
+        sa.select(earlier.id)
+        .where(earlier.platform == InboxRow.platform, earlier.id < InboxRow.id,
+               earlier.next_attempt_at.is_not(None), same_actor | same_chat)
+        .exists()
+    )
+    stmt = (
+        sa.select(InboxRow.id, InboxRow.platform, InboxRow.kind, InboxRow.payload,
+                  InboxRow.attempts, InboxRow.received_at)
+        .where(InboxRow.next_attempt_at <= sa.bindparam("now"), ~blocked)
+        .order_by(InboxRow.id)
+        .limit(sa.bindparam("limit"))
+    )
+    if not all_platforms:
+        stmt = stmt.where(InboxRow.platform.in_(sa.bindparam("platforms", expanding=True)))
+    return stmt.with_for_update(skip_locked=True) if postgresql else stmt
+
+
+_CLAIM = {(a, p): _claim_statement(a, p) for a in (True, False) for p in (True, False)}

@@ -66,6 +66,11 @@ class TableRepository:
             (PartnershipRow.platform == platform) & (PartnershipRow.channel_id == channel_id)
         )
 
+    def language_of(self, platform: str, channel_id: str) -> str | None:
+        """The language of a shared channel's partnership (None: no partnership there);
+        reads one column, locks nothing."""
+        return self.session.scalar(_LANGUAGE, {"platform": platform, "channel_id": channel_id})
+
     def by_id(self, partnership_id: int) -> Table | None:
         return self._load_locked(PartnershipRow.id == partnership_id)
 
@@ -560,3 +565,8 @@ def _round(row: RoundRow) -> Round:
 
 
 __all__ = ["TableRepository"]
+
+
+_LANGUAGE = sa.select(PartnershipRow.language).where(
+    PartnershipRow.platform == sa.bindparam("platform"),
+    PartnershipRow.channel_id == sa.bindparam("channel_id"))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from storage.database import READ_ONLY
 from storage.due import DueRepository
 from storage.inbox import InboxRepository
 from storage.outbox import OutboxRepository
@@ -30,11 +31,16 @@ class UnitOfWork:
     due: DueRepository
     session: Session
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        """`read_only`: the transaction writes nothing, so on SQLite it neither takes the
+        write lock nor waits for the writers (see `storage.database`)."""
         self.engine = engine
+        self.read_only = read_only
 
     def __enter__(self) -> UnitOfWork:
-        self.session = Session(self.engine, expire_on_commit=False, autoflush=True)
+        bind = self.engine.execution_options(**{READ_ONLY: True}) if self.read_only \
+            else self.engine
+        self.session = Session(bind, expire_on_commit=False, autoflush=True)
         self.tables = TableRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.inbox = InboxRepository(self.session)

@@ -6,8 +6,9 @@ plain, unescaped text: every renderer escapes it for its own format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 
 
 @dataclass(frozen=True)
@@ -18,41 +19,40 @@ class Span:
     mention: str | None = None  # platform user id; `text` is the person's name
 
 
-class _Parser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.spans: list[Span] = []
-        self._bold = 0
-        self._italic = 0
-        self._mention: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "b":
-            self._bold += 1
-        elif tag == "i":
-            self._italic += 1
-        elif tag == "mention":
-            self._mention = dict(attrs).get("id") or None
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "b":
-            self._bold = max(0, self._bold - 1)
-        elif tag == "i":
-            self._italic = max(0, self._italic - 1)
-        elif tag == "mention":
-            self._mention = None
-
-    def handle_data(self, data: str) -> None:
-        if data:
-            self.spans.append(Span(data, self._bold > 0, self._italic > 0, self._mention))
+# Every tag of the markup (only <b>, <i> and <mention id="…"> mean something; others are
+# dropped). User text never holds a bare "<": the templates escape it (`&lt;`).
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
+_ID = re.compile(r"""\bid\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def parse(markup: str) -> list[Span]:
     """Split neutral markup into spans; adjacent text keeps its own formatting."""
-    parser = _Parser()
-    parser.feed(markup)
-    parser.close()
-    return parser.spans
+    spans: list[Span] = []
+    bold = italic = 0
+    mention: str | None = None
+    position = 0
+    for tag in _TAG.finditer(markup):
+        if tag.start() > position:
+            _add(spans, markup[position:tag.start()], bold, italic, mention)
+        position = tag.end()
+        closing, name = tag.group(1) == "/", tag.group(2).lower()
+        if name == "b":
+            bold = max(0, bold - 1) if closing else bold + 1
+        elif name == "i":
+            italic = max(0, italic - 1) if closing else italic + 1
+        elif name == "mention":
+            found = None if closing else _ID.search(tag.group(3))
+            mention = (unescape(found.group(1) or found.group(2) or "") or None) if found \
+                else None
+    if position < len(markup):
+        _add(spans, markup[position:], bold, italic, mention)
+    return spans
+
+
+def _add(spans: list[Span], raw: str, bold: int, italic: int, mention: str | None) -> None:
+    text = unescape(raw)
+    if text:
+        spans.append(Span(text, bold > 0, italic > 0, mention))
 
 
 def plain(markup: str) -> str:

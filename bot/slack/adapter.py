@@ -110,6 +110,7 @@ class SlackAdapter(ChatAdapter):
         self.inbound.register(self.app)
         self._bot = inbound
         self.inbound.receive = inbound.receive
+        self.inbound.answer = inbound.answer
         if self.app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -129,6 +130,7 @@ class SlackAdapter(ChatAdapter):
     async def stop(self) -> None:
         await self.stop_receiving()
         self.inbound.receive = None
+        self.inbound.answer = None
         await self.inbound.settle()
         self._bot = None
         self.app = None

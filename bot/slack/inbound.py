@@ -8,6 +8,10 @@ slow — the directory lookups (Slack API calls) and the decision — happens af
 from the inbox (`translate`). The key that makes a repeated delivery have effect once:
 Slack's `event_id` for events, the `trigger_id` (unique per slash command and per
 interaction) otherwise.
+
+A slash command that changes nothing (`help`, an unknown command) is not stored: its
+answer is read from what is stored and sent in the ack itself, which Slack shows to the
+person alone, the way Slack suggests for an answer that is ready at once.
 """
 
 from __future__ import annotations
@@ -25,9 +29,17 @@ from bot.home import HOME_CONTINUE
 from bot.slack.commands import PRIVATE_ONLY, is_private_place, parse_command
 from bot.slack.directory import Directory
 from bot.slack.incoming import BARE_MENTION, to_plain_text
-from bot.slack.render import ACTION_PREFIX
+from bot.slack.render import ACTION_PREFIX, SlackMessage, render
 from conversations.command_names import canonical
-from conversations.events import ButtonPress, ChannelCommand, Event, PrivateCommand, PrivateText
+from conversations.events import (
+    ButtonPress,
+    ChannelCommand,
+    Event,
+    Person,
+    PrivateCommand,
+    PrivateText,
+)
+from conversations.messages import Message
 from storage.inbox import RAW, Received
 
 log = logging.getLogger(__name__)
@@ -36,6 +48,7 @@ PLATFORM = "slack"
 WITH_PEOPLE = frozenset({"partners", "coordinator"})
 
 Publish = Callable[[str], Awaitable[None]]
+Answer = Callable[[str, ChannelCommand], Awaitable[Message | None]]
 
 
 class NotStored(Exception):
@@ -48,6 +61,7 @@ class SlackInbound:
     def __init__(self, directory: Directory, publish_home: Publish) -> None:
         self.directory = directory
         self.receive: Receive | None = None
+        self.answer: Answer | None = None
         self._publish_home = publish_home
         self._inflight: set[asyncio.Task[Any]] = set()
 
@@ -77,10 +91,38 @@ class SlackInbound:
 
     # --- storing, then acknowledging ----------------------------------------------------
     async def on_command(self, ack: Any, body: dict[str, Any]) -> None:
+        """A command that changes nothing (`help`, a typo) is answered in the ack itself,
+        which Slack shows to the person alone; any other is stored, then acknowledged."""
+        at_once = await self._at_once(body)
+        if at_once is not None:
+            await ack(text=at_once.text, blocks=list(at_once.blocks))
+            return
         trigger = body.get("trigger_id")
         await self._store(body, f"command:{trigger}" if trigger else None, body.get("user_id"),
                           body.get("channel_id"))
         await ack()
+
+    async def _at_once(self, body: dict[str, Any]) -> SlackMessage | None:
+        """The answer to a channel command that changes nothing, when it fits one message.
+
+        Read from what is stored, before anything is stored; when that fails the command
+        takes the usual way (stored, then decided)."""
+        if self.answer is None:
+            return None
+        typed = parse_command(body.get("text", ""))
+        channel_id, channel_name = body.get("channel_id", ""), body.get("channel_name", "")
+        if is_private_place(channel_id, channel_name) or canonical(typed.name) in PRIVATE_ONLY:
+            return None
+        actor = Person(body.get("user_id", ""), body.get("user_name", ""))
+        try:
+            message = await self.answer(PLATFORM, ChannelCommand(
+                channel_id, channel_name, actor, typed.name, typed.args))
+        except Exception as error:
+            log.warning("a command could not be answered at once (%s): stored instead",
+                        type(error).__name__)
+            return None
+        parts = render(message) if message is not None else []
+        return parts[0] if len(parts) == 1 else None
 
     async def on_action(self, ack: Any, body: dict[str, Any]) -> None:
         trigger = body.get("trigger_id")

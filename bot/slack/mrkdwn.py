@@ -63,6 +63,9 @@ def _italic(spans: Iterable[Span]) -> str:
 def spans_to_mrkdwn(spans: Iterable[Span], *, formatting: bool = True) -> str:
     """One line of spans as mrkdwn. Runs of the same style share one pair of markers."""
     spans = list(spans)
+    if len(spans) == 1 and not spans[0].mention and not (
+            formatting and (spans[0].bold or spans[0].italic)):
+        return escape(spans[0].text)  # the common line: one run of plain text
     if not formatting:
         return _plain(spans)
     return "".join(

@@ -16,7 +16,7 @@ from bot.http import HttpListener
 from bot.runtime import Runtime
 from bot.slack.adapter import SlackAdapter
 from storage.unit_of_work import UnitOfWork
-from tests.fakes.slack_api import BOT_TOKEN, FakeSlackApi, Posted
+from tests.fakes.slack_api import BOT_TOKEN, FakeSlackApi, Posted, validate_blocks
 from tests.fakes.slack_requests import SIGNING_SECRET, Reply, SlackRequests
 
 CHANNEL_ID = "C0TAFEL"
@@ -99,6 +99,18 @@ def section_text(message: Posted | Any) -> str:
 def raw_section_text(message: Posted | Any) -> str:
     """The section texts as Slack received them, to be rendered as mrkdwn."""
     return "\n".join(b["text"]["text"] for b in message.blocks if b.get("type") == "section")
+
+
+def ack_text(reply: Reply) -> str:
+    """What a person reads of a command's answer sent in the ack itself (shown to them
+    alone): its section texts, zero-width spaces unseen; '' for a bare ack."""
+    body = reply.json() if "json" in reply.content_type else None
+    if not body:
+        return ""
+    assert body.get("response_type", "ephemeral") == "ephemeral"  # never in the channel
+    validate_blocks(body["blocks"])
+    return "\n".join(b["text"]["text"] for b in body["blocks"]
+                     if b.get("type") == "section").replace("\u200b", "")
 
 
 def elements(message: Posted | Any) -> list[dict[str, Any]]:
