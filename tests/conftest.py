@@ -1,8 +1,9 @@
 """Shared fixtures: a migrated database on SQLite and, when configured, PostgreSQL.
 
 PostgreSQL tests never touch the database that `TEST_DATABASE_URL` names: each test run
-creates a database of its own on that server (``optafel_test_<random>``), resets only
-that one between tests, and drops it at the end. Two runs at once cannot collide.
+(each pytest-xdist worker of it) creates a database of its own on that server
+(``optafel_test_<pid>_<random>``), resets only that one between tests, and drops it at
+the end. Two runs at once, and the workers of one run, cannot collide.
 """
 
 from __future__ import annotations
