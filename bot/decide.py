@@ -42,6 +42,7 @@ from conversations.private import (
     private_text,
     unknown_button,
 )
+from storage.outbox import Lease, OutboxItem
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,10 @@ class Decided:
 
     fresh: bool
     checkins: bool = False
+    # What it queued: leased to the delivery in the same transaction (`lease`), and the
+    # destinations of the rest, which wait for their turn.
+    leased: tuple[OutboxItem, ...] = ()
+    waiting: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -76,17 +81,23 @@ class Decider:
             checkin_window=self.checkin_window,
         )
 
-    def decide(self, platform: str, events: Sequence[Event], inbox_id: int) -> Decided:
+    def decide(self, platform: str, events: Sequence[Event], inbox_id: int,
+               lease: Lease | None = None) -> Decided:
         """Decide the events one inbox row stands for and mark the row decided, all in
-        one transaction; not fresh (nothing decided) when the row was decided before."""
+        one transaction; not fresh (nothing decided) when the row was decided before.
+
+        With a `lease` (the delivery's terms), what the decision queues is leased to the
+        delivery in that same transaction where it may be sent at once, so that the
+        delivery sends it without claiming it first."""
         try:
-            return self._decide(platform, events, inbox_id)
+            return self._decide(platform, events, inbox_id, lease)
         except IntegrityError:
             # Another process created the same row first (two `setup`s in one new
             # channel on PostgreSQL): decide again, now seeing what it stored.
-            return self._decide(platform, events, inbox_id)
+            return self._decide(platform, events, inbox_id, lease)
 
-    def _decide(self, platform: str, events: Sequence[Event], inbox_id: int) -> Decided:
+    def _decide(self, platform: str, events: Sequence[Event], inbox_id: int,
+                lease: Lease | None) -> Decided:
         ctx = self.context(platform)
         checkins = False
         with UnitOfWork(self.engine) as uow:
@@ -100,8 +111,9 @@ class Decider:
                 uow.record(platform, partnership_id, decision)
                 checkins = checkins or isinstance(event, CheckinDue) or (
                     decision.table is not None and work_due(decision.table, ctx.now))
+            leased, waiting = uow.outbox.lease_added(ctx.now, lease)
             uow.commit()
-        return Decided(True, checkins)
+        return Decided(True, checkins, tuple(leased), frozenset(waiting))
 
     def invited_to(self, platform: str, token: str) -> str | None:
         """The shared channel of the partnership this invitation token belongs to."""

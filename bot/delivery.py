@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -49,7 +49,7 @@ from conversations.effects import (
 )
 from conversations.private import delivery_failed
 from conversations.trend import Trend
-from storage.outbox import OutboxItem, OutboxRepository
+from storage.outbox import Lease, OutboxItem, OutboxRepository
 from storage.owners import Owner, hold_owner
 from storage.unit_of_work import UnitOfWork
 
@@ -76,6 +76,7 @@ class _Flight:
     """An item being delivered: `send` (the platform call) is the only part ever cut off."""
 
     item: OutboxItem
+    adopted: bool = False  # leased by a decision, not claimed (`Delivery.adopt`)
     task: asyncio.Task[None] | None = None
     send: asyncio.Future[None] | None = None
 
@@ -109,6 +110,8 @@ class Delivery(Worker):
         self._grace = grace
         self._draw = draw or _draw
         self._flights: dict[int, _Flight] = {}
+        # Destinations decisions queued more for than they could lease: claimed in turn.
+        self._followed: set[str] = set()
         self._claiming = asyncio.Lock()
         self._stopping = False
         self._sent = 0  # items sent by this process
@@ -168,6 +171,30 @@ class Delivery(Worker):
             # else a send ended while we claimed: its destination's next item may be due
             # now, though the claim (its snapshot taken before) did not see it.
 
+    # --- handed over by decisions -----------------------------------------------------
+    def lease(self, platform: str) -> Lease | None:
+        """The terms on which a decision may lease what it queues to this delivery, to be
+        sent at once (`adopt`); None while it is not running or cannot send there."""
+        if not self.running or self._stopping or platform not in self.adapters \
+                or self._owner is None:
+            return None
+        return Lease(self._lease_seconds, self._owner.id)
+
+    def adopt(self, items: Sequence[OutboxItem], *, waiting: Collection[str] = ()) -> None:
+        """Send items a decision leased on our `lease` terms, at once (also beyond
+        `concurrency`: each is its destination's only item under way). Once stopping has
+        begun they stay leased: the next start takes them over, as from a dead process.
+        `waiting`: destinations the decision queued more for, to be claimed in turn."""
+        if waiting:
+            self._followed.update(waiting)
+            self.wake()
+        if self._stopping:
+            return
+        for item in items:
+            flight = _Flight(item, adopted=True)
+            self._flights[item.id] = flight
+            flight.task = asyncio.create_task(self._fly(flight))
+
     # --- the worker -------------------------------------------------------------------
     async def step(self) -> bool:
         await self._dispatch()
@@ -208,7 +235,11 @@ class Delivery(Worker):
         finally:
             del self._flights[flight.item.id]
             self._landed += 1
-            self.wake()  # a place is free, and the destination's next item is due
+            # A place is free, and the destination's next item is due; an adopted item
+            # has a next one only when a decision queued one behind it meanwhile.
+            if not flight.adopted or flight.item.destination in self._followed:
+                self._followed.discard(flight.item.destination)
+                self.wake()
 
     async def _heartbeat(self) -> None:
         """Renew the leases of the items being sent, so that a long send (a rate-limit

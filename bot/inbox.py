@@ -59,7 +59,6 @@ class InboxWorker(Worker):
         translate: Translate,
         decide: Decide,
         platforms: Callable[[], Collection[str]],
-        decided: Callable[[], None],
         *,
         poll_interval: float = POLL_INTERVAL,
         lease_seconds: float = LEASE_SECONDS,
@@ -72,7 +71,6 @@ class InboxWorker(Worker):
         self._translate = translate
         self._decide = decide
         self._platforms = platforms
-        self._decided = decided
         self.lease_seconds = lease_seconds
         self.budget = budget
         self._lock = asyncio.Lock()
@@ -157,16 +155,13 @@ class InboxWorker(Worker):
             if item.payload is None:
                 raise Unreadable("no payload")
             events = await self._translate(item)
-            fresh = await self._decide(item.platform, events, item.id)
+            return await self._decide(item.platform, events, item.id)
         except Unreadable as error:
             await asyncio.to_thread(self._set_aside, item, error)
             return False
         except Exception as error:  # a bug, or the platform or database away: try again
             await asyncio.to_thread(self._failed, item, error)
             return False
-        if fresh:
-            self._decided()
-        return fresh
 
     def _failed(self, item: InboxItem, error: Exception) -> None:
         now = wall_clock()

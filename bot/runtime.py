@@ -84,7 +84,7 @@ class Runtime:
                                  concurrency=delivery_concurrency, grace=shutdown_grace,
                                  draw=draw)
         self.inbox = InboxWorker(engine, self._translate, self._decide,
-                                 lambda: tuple(self.adapters), self._decided,
+                                 lambda: tuple(self.adapters),
                                  poll_interval=inbox_interval, budget=delivery_budget)
         self._running = False
 
@@ -164,17 +164,16 @@ class Runtime:
         return [await self._invitation(item.platform, event) for event in events]
 
     async def _decide(self, platform: str, events: list[Event], inbox_id: int) -> bool:
-        decided = await asyncio.to_thread(self.decider.decide, platform, events, inbox_id)
+        decided = await asyncio.to_thread(self.decider.decide, platform, events, inbox_id,
+                                          self.delivery.lease(platform))
+        # What it queued: sent at once where it was leased here, the rest when its turn
+        # comes (never waited for here: one destination's wait is its own).
+        self.delivery.adopt(decided.leased, waiting=decided.waiting)
         if decided.checkins and self.scheduler is not None:
             # Only then can what is due have changed (say, the last partner sealed a
             # check-in: post it now); other decisions leave the scheduler asleep.
             self.scheduler.wake()
         return decided.fresh
-
-    def _decided(self) -> None:
-        """A decision was stored: wake the delivery for what it queued (never wait for it:
-        one destination's wait is its own)."""
-        self.delivery.wake()
 
     async def drain(self) -> int:
         """Deliver what is due in the outbox now and wait for it, sends already under way

@@ -53,9 +53,19 @@ _pending = _waiting(OutboxRow)
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Lease:
+    """The terms on which a delivery takes items: for how long, and as which process."""
+
+    seconds: float
+    owner: int | None
+
+
 class OutboxRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+        # What this transaction queued, in order: (id, platform, partnership, effect, when).
+        self._added: list[tuple[int, str, int | None, Effect, datetime]] = []
 
     @property
     def _postgresql(self) -> bool:
@@ -89,7 +99,35 @@ class OutboxRepository:
                 next_attempt_at=due,
             )
         )
-        return int(result.inserted_primary_key[0])
+        row_id = int(result.inserted_primary_key[0])
+        self._added.append((row_id, platform, partnership_id, effect, created))
+        return row_id
+
+    def lease_added(self, now: datetime,
+                    lease: Lease | None) -> tuple[list[OutboxItem], set[str]]:
+        """Lease what this transaction queued to the delivery that will send it at once,
+        as `claim` would, without a claim of its own: each item that is the oldest one
+        waiting for its destination. Returns those, and the destinations of the others,
+        which wait for their turn and are claimed (all of them without a `lease`)."""
+        items: list[OutboxItem] = []
+        waiting: set[str] = set()
+        for row_id, platform, partnership_id, effect, created in self._added:
+            if lease is None:
+                waiting.add(destination(effect))
+                continue
+            token = secrets.token_hex(16)
+            leased = self.session.execute(_LEASE_HEAD, {
+                "item": row_id, "until": now + timedelta(seconds=lease.seconds),
+                "lease": token, "holder": lease.owner}).rowcount  # type: ignore[attr-defined]
+            if leased == 1:
+                items.append(OutboxItem(id=row_id, platform=platform,
+                                        partnership_id=partnership_id, effect=effect,
+                                        attempts=0, lease=token,
+                                        destination=destination(effect), created_at=created))
+            else:
+                waiting.add(destination(effect))
+        self._added.clear()
+        return items, waiting
 
     def claim(
         self,
@@ -318,3 +356,20 @@ def _heads() -> sa.Select[tuple[int]]:
 
 
 _HEADS = _heads()
+
+
+def _lease_head() -> sa.Update:
+    """Lease one item, only when no older item to its destination is waiting."""
+    older = aliased(OutboxRow)
+    return (
+        sa.update(OutboxRow)
+        .where(OutboxRow.id == sa.bindparam("item"), _pending,
+               ~sa.select(older.id).where(older.destination == OutboxRow.destination,
+                                          older.id < OutboxRow.id, _waiting(older)).exists())
+        .values(next_attempt_at=sa.bindparam("until"), lease_token=sa.bindparam("lease"),
+                lease_owner=sa.bindparam("holder"), in_doubt=True)
+        .execution_options(synchronize_session=False)
+    )
+
+
+_LEASE_HEAD = _lease_head()

@@ -55,6 +55,9 @@ class TableRepository:
         self.cache = cache_for(session.get_bind())
         # What this transaction loaded or saved, per partnership: what `save` compares to.
         self._loaded: dict[int, Loaded] = {}
+        # Their rows, held so that the session's (weak) identity map still has them when
+        # `save` asks: otherwise each save would read the row again.
+        self._rows: dict[int, PartnershipRow] = {}
 
     @property
     def _postgresql(self) -> bool:
@@ -91,6 +94,7 @@ class TableRepository:
             loaded = self._read(row)
             self.cache.put(row.id, loaded)
         self._loaded[row.id] = loaded
+        self._rows[row.id] = row
         return loaded
 
     def _read(self, p: PartnershipRow) -> Loaded:

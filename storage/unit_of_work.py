@@ -38,9 +38,9 @@ class UnitOfWork:
         self.read_only = read_only
 
     def __enter__(self) -> UnitOfWork:
-        bind = self.engine.execution_options(**{READ_ONLY: True}) if self.read_only \
-            else self.engine
-        self.session = Session(bind, expire_on_commit=False, autoflush=True)
+        self.session = Session(self.engine, expire_on_commit=False, autoflush=True)
+        if self.read_only:  # before the transaction begins: its BEGIN depends on it
+            self.session.connection(execution_options={READ_ONLY: True})
         self.tables = TableRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.inbox = InboxRepository(self.session)

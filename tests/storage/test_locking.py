@@ -63,3 +63,27 @@ def test_concurrent_increments_are_serialised(engine: Engine) -> None:
     assert overlaps == 0
     with UnitOfWork(engine) as uow:
         assert uow.tables.by_id(pid).partnership.checkin_weeks == THREADS * INCREMENTS
+
+
+def test_a_reading_unit_of_work_does_not_wait_for_a_writer(engine: Engine) -> None:
+    """What `help` reads (the channel's language) is read beside a long decision."""
+    with UnitOfWork(engine) as uow:
+        table = uow.tables.save(a_table())
+        uow.commit()
+    platform, channel = table.partnership.platform, table.partnership.channel_id
+    found: list[str | None] = []
+    with UnitOfWork(engine) as writer:
+        assert writer.tables.by_id(table.partnership.id) is not None  # holds the lock
+
+        def read() -> None:
+            with UnitOfWork(engine, read_only=True) as reader:
+                found.append(reader.tables.language_of(platform, channel))
+
+        started = time.monotonic()
+        reading = threading.Thread(target=read)
+        reading.start()
+        reading.join(5)
+        assert found == [table.partnership.language]
+        assert time.monotonic() - started < 2  # not queued behind the writer
+    with UnitOfWork(engine, read_only=True) as reader:
+        assert reader.tables.language_of(platform, "C0NOWHERE") is None
