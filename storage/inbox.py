@@ -99,8 +99,8 @@ class InboxRepository:
     def mark_decided(self, inbox_id: int, now: datetime) -> bool:
         """Decided, payload cleared: call this first in the decision's own transaction.
         False when it was decided (or set aside) already: then decide nothing."""
-        return self._update(InboxRow.id == inbox_id, decided_at=now, payload=sa.null(),
-                            next_attempt_at=None, error=None) == 1
+        result = self.session.execute(_MARK_DECIDED, {"row": inbox_id, "now": now})
+        return result.rowcount == 1  # type: ignore[attr-defined]
 
     def retry_later(self, inbox_id: int, now: datetime, delay_seconds: float,
                     error: str) -> None:
@@ -157,3 +157,12 @@ def _claim_statement(all_platforms: bool, postgresql: bool) -> sa.Select[Any]:
 
 
 _CLAIM = {(a, p): _claim_statement(a, p) for a in (True, False) for p in (True, False)}
+
+
+# Built once: it runs for every event.
+_MARK_DECIDED = (
+    sa.update(InboxRow)
+    .where(InboxRow.id == sa.bindparam("row"), _pending)
+    .values(decided_at=sa.bindparam("now"), payload=sa.null(), next_attempt_at=None, error=None)
+    .execution_options(synchronize_session=False)
+)

@@ -87,18 +87,10 @@ class OutboxRepository:
         kind, payload = effect_to_json(effect)
         created = now if now is not None else datetime.now(UTC)
         due = now if now is not None else DUE_AT_ONCE
-        result = self.session.execute(
-            sa.insert(OutboxRow.__table__).values(
-                platform=platform,
-                partnership_id=partnership_id,
-                kind=kind,
-                destination=destination(effect),
-                payload=payload,
-                created_at=created,
-                attempts=0,
-                next_attempt_at=due,
-            )
-        )
+        result = self.session.execute(_ADD, {
+            "platform": platform, "partnership_id": partnership_id, "kind": kind,
+            "destination": destination(effect), "payload": payload, "created_at": created,
+            "attempts": 0, "next_attempt_at": due})
         row_id = int(result.inserted_primary_key[0])
         self._added.append((row_id, platform, partnership_id, effect, created))
         return row_id
@@ -248,8 +240,9 @@ class OutboxRepository:
     def mark_sent(self, item: OutboxItem, now: datetime) -> bool:
         """The item arrived, its payload emptied; False (and nothing written) when the
         lease was lost."""
-        return self._fenced(item, sent_at=now, next_attempt_at=now, lease_token=None,
-                            lease_owner=None, in_doubt=False, payload=CLEARED)
+        result = self.session.execute(_MARK_SENT, {"item": item.id, "lease": item.lease,
+                                                   "now": now})
+        return result.rowcount == 1  # type: ignore[attr-defined]
 
     def retry_later(
         self,
@@ -373,3 +366,14 @@ def _lease_head() -> sa.Update:
 
 
 _LEASE_HEAD = _lease_head()
+
+# Built once: they run for every message.
+_ADD = sa.insert(OutboxRow.__table__)
+_MARK_SENT = (
+    sa.update(OutboxRow)
+    .where(OutboxRow.id == sa.bindparam("item"), OutboxRow.lease_token == sa.bindparam("lease"),
+           _pending)
+    .values(sent_at=sa.bindparam("now"), next_attempt_at=sa.bindparam("now"),
+            lease_token=None, lease_owner=None, in_doubt=False, payload=CLEARED)
+    .execution_options(synchronize_session=False)
+)
