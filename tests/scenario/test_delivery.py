@@ -348,3 +348,29 @@ async def test_a_stop_with_a_backlog_gives_it_back_and_the_next_process_sends_ea
     assert sorted(texts) == sorted([f"news {n}" if n % 3 == 0 else f"hello {n}"
                                     for n in range(30)])  # each once
     assert [m.text for m in platform.channel("tafel")] == [f"news {n}" for n in range(0, 30, 3)]
+
+
+async def test_what_a_decision_queues_goes_out_at_once_and_in_order_without_a_poll(engine):
+    """A decision leases what it queued to the delivery (no claim of its own); a second
+    message to the same place waits for the first, then follows it straight away."""
+    platform = HangingChannel()
+    runtime = Runtime(engine, drain_interval=3600, inbox_interval=3600)
+    runtime.add_adapter(platform)
+    await runtime.start()
+    platform.hang = True
+    with UnitOfWork(engine) as uow:
+        for effect in (PostToChannel("tafel", Message(("first",))),
+                       PostToChannel("tafel", Message(("second",))),
+                       SendPrivate("anna", Message(("for anna",)))):
+            uow.outbox.add("local", None, effect)
+        leased, waiting = uow.outbox.lease_added(runtime.clock(), runtime.delivery.lease("local"))
+        uow.commit()
+    assert [i.effect.message.sections for i in leased] == [("first",), ("for anna",)]
+    runtime.delivery.adopt(leased, waiting=waiting)
+    await platform.hanging.wait()
+    await eventually(lambda: [m.text for m in platform.inbox("anna")] == ["for anna"])
+    await asyncio.sleep(0.5)  # whatever the delivery looks for meanwhile, it finds nothing
+    assert platform.channel("tafel") == []  # the second waits for the first
+    platform.let_go.set()
+    await eventually(lambda: [m.text for m in platform.channel("tafel")] == ["first", "second"])
+    await runtime.stop()
