@@ -4,8 +4,10 @@ Destinations are served in parallel, at most `concurrency` sends at a time, and 
 destination in order: a claim only returns the oldest undelivered item of a destination,
 so its next item waits until this one is sent (or given up). A send that waits — a
 rate limit waited out inside the SDK, an outage — holds one place and delays nobody else.
-Decisions only `wake` the worker; `drain` is the explicit "deliver what is due now and
-wait for it" of tests and the terminal session.
+A decision leases what it queued to this delivery in its own transaction where that item
+is next for its destination (`lease`), and hands it over to be sent at once (`adopt`):
+no claim between the decision and the send; the rest is claimed in turn. `drain` is the
+explicit "deliver what is due now and wait for it" of tests and the terminal session.
 
 Each claimed item carries a lease token; every write about it ("part arrived", "sent",
 "retry", "failed", "released") is fenced by that token, so a process that lost an item to
@@ -145,6 +147,7 @@ class Delivery(Worker):
                 if flight.send is not None:
                     flight.send.cancel()
             await asyncio.gather(*flights, return_exceptions=True)
+        self._followed.clear()  # the next start claims whatever waits
         heartbeat, self._heartbeat_task = self._heartbeat_task, None
         await cancel_and_wait(heartbeat)
         if self._owner is not None:
@@ -237,8 +240,9 @@ class Delivery(Worker):
             self._landed += 1
             # A place is free, and the destination's next item is due; an adopted item
             # has a next one only when a decision queued one behind it meanwhile.
-            if not flight.adopted or flight.item.destination in self._followed:
-                self._followed.discard(flight.item.destination)
+            followed = flight.item.destination in self._followed
+            self._followed.discard(flight.item.destination)
+            if followed or not flight.adopted:
                 self.wake()
 
     async def _heartbeat(self) -> None:
