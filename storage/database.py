@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from storage.keyring import attach
 
 DEFAULT_URL = "sqlite:///optafel.db"
+BUSY_TIMEOUT_SECONDS = 10  # SQLite: how long a transaction waits for the write lock
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -49,7 +51,7 @@ def create_engine_for(url: str, answer_key: str | None = None, **kwargs: Any) ->
         try:
             # The busy timeout first: switching a new file to WAL needs a lock that a
             # process migrating at the same moment may hold.
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
             if sa_url.database not in (None, "", ":memory:"):
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -72,12 +74,13 @@ def _take_turns(engine: Engine) -> None:
 
     SQLite lets one transaction write at a time, and one that finds the lock taken sleeps
     in growing steps (up to 100 ms) before it looks again; a lock of our own hands the
-    turn over the moment the last transaction ends, so a Slack ack never sleeps behind a
-    decision. (Other processes on the same file still meet SQLite's own wait.) The turn
-    is given back when the connection returns to the pool: after its commit or rollback,
-    also after an error.
+    turn over the moment the last transaction ends, so a Slack ack waits for the one
+    transaction before it, never for SQLite's sleep. (Other processes on the same file
+    still meet SQLite's own wait.) The turn is given back when the connection returns to
+    the pool — after its commit or rollback, also after an error, from whatever thread —
+    and a turn not given within the busy timeout fails as SQLite's own wait would.
     """
-    turn = threading.RLock()
+    turn = threading.Lock()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
@@ -85,7 +88,10 @@ def _take_turns(engine: Engine) -> None:
             # Reads only: WAL lets it read beside the writer, without waiting its turn.
             connection.exec_driver_sql("BEGIN")
             return
-        turn.acquire()
+        if not turn.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            raise sa.exc.OperationalError(
+                "BEGIN IMMEDIATE", None,
+                sqlite3.OperationalError("database is locked (this process's turn)"))
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
