@@ -17,7 +17,9 @@ Every partner then sends at one moment (all updates waiting in one `getUpdates`)
 answer (steps 2–4 of the interview, one round per step) and a checkbox press (step 5, one
 round per category). The latency of one update runs from the moment the fake offers it to
 the moment the first reply to that chat (`sendMessage` or an edit) arrives at the fake. It
-prints p50 and p99 per kind for both, the Bot API calls per update, and the ratios
+prints p50 and p99 per kind for both, the Bot API calls per update, those calls per
+second (from the first update offered to the last call, the slowest moment of each kind:
+with many partners, how close each bot comes to Telegram's ~30 a second), and the ratios
 ours / floor. A ratio of 1 means Op Tafel adds nothing to what the framework costs.
 
 PostgreSQL: for each size a database of its own is created on that server and dropped at
@@ -49,10 +51,13 @@ PAUSE = 1.0
 
 @dataclass
 class Figures:
-    """Latencies (seconds) per kind, and Bot API calls (besides getUpdates) per update."""
+    """Latencies (seconds) per kind, Bot API calls (besides getUpdates) per update, and
+    those calls per second from the first update offered to the last call (the slowest of
+    the moments: with many partners, how close the bot gets to the platform's limit)."""
 
     latencies: dict[str, list[float]]
     calls: dict[str, float]
+    rates: dict[str, float]
 
 
 def _replies(calls: list[Any], offered: dict[int, float]) -> dict[int, float] | None:
@@ -81,9 +86,10 @@ async def _quiet(fake: Any, pause: float) -> None:
 
 
 async def moment(fake: Any, users: list[Any], offer: Callable[[Any], Awaitable[object]],
-                 pause: float) -> tuple[list[float], int]:
+                 pause: float) -> tuple[list[float], int, float]:
     """Every user's update offered at one moment (long polling: they wait together in the
-    queue); returns each reply's latency and the Bot API calls the bot made meanwhile."""
+    queue); returns each reply's latency, the Bot API calls the bot made meanwhile and
+    those calls per second."""
     start = len(fake.calls)
     offered: dict[int, float] = {}
     for user in users:
@@ -92,8 +98,10 @@ async def moment(fake: Any, users: list[Any], offer: Callable[[Any], Awaitable[o
     first = await fake.wait_for(lambda: _replies(fake.calls[start:], offered), WAIT,
                                 "a reply to every partner")
     await _quiet(fake, pause)
-    made = sum(1 for c in fake.calls[start:] if c.method != "getUpdates")
-    return [first[user.id] - offered[user.id] for user in users], made
+    made = [c for c in fake.calls[start:] if c.method != "getUpdates"]
+    span = max(c.at for c in made) - min(offered.values())
+    return ([first[user.id] - offered[user.id] for user in users], len(made),
+            len(made) / span if span > 0 else 0.0)
 
 
 def _has_button(fake: Any, user: Any, label: str) -> bool:
@@ -128,18 +136,21 @@ async def measure(fake: Any, users: list[Any], typed_text: Callable[[int, Any], 
     """The measured moments: three typed answers, then three checkbox presses."""
     latencies: dict[str, list[float]] = {kind: [] for kind in KINDS}
     calls: dict[str, int] = dict.fromkeys(KINDS, 0)
+    rates: dict[str, float] = dict.fromkeys(KINDS, float("inf"))
+
+    def add(kind: str, found: list[float], made: int, rate: float) -> None:
+        latencies[kind] += found
+        calls[kind] += made
+        rates[kind] = min(rates[kind], rate)
+
     for step in range(ROUNDS):
-        found, made = await moment(
-            fake, users, lambda u, step=step: fake.private_text(u, typed_text(step, u)), pause)
-        latencies["typed answer"] += found
-        calls["typed answer"] += made
+        add("typed answer", *await moment(
+            fake, users, lambda u, step=step: fake.private_text(u, typed_text(step, u)), pause))
     for label in CATEGORIES[:ROUNDS]:
-        found, made = await moment(
+        add("checkbox press", *await moment(
             fake, users, lambda u, label=label: fake.press(u, _last_with(fake, u, label), label),
-            pause)
-        latencies["checkbox press"] += found
-        calls["checkbox press"] += made
-    return Figures(latencies, {k: calls[k] / (ROUNDS * len(users)) for k in KINDS})
+            pause))
+    return Figures(latencies, {k: calls[k] / (ROUNDS * len(users)) for k in KINDS}, rates)
 
 
 # --- the floor: a bare python-telegram-bot bot ---------------------------------------------
@@ -232,13 +243,14 @@ async def ours(partners: int, database_url: str, pause: float) -> Figures:
 
 def report(partners: int, database: str, bare: Figures, our: Figures) -> list[str]:
     lines = [f"{partners} partners at one moment ({database}); reply latency p50 / p99, "
-             "Bot API calls per update:"]
+             "Bot API calls per update and per second:"]
     for kind in KINDS:
         b, o = bare.latencies[kind], our.latencies[kind]
         lines.append(
             f"  {kind:<15} floor {ms(percentile(b, 50)):>10} / {ms(percentile(b, 99)):>10}"
-            f" ({bare.calls[kind]:.1f} calls)   ours {ms(percentile(o, 50)):>10} / "
-            f"{ms(percentile(o, 99)):>10} ({our.calls[kind]:.1f} calls)")
+            f" ({bare.calls[kind]:.1f} calls, {bare.rates[kind]:.1f}/s)   ours "
+            f"{ms(percentile(o, 50)):>10} / {ms(percentile(o, 99)):>10}"
+            f" ({our.calls[kind]:.1f} calls, {our.rates[kind]:.1f}/s)")
     return lines
 
 
