@@ -91,7 +91,7 @@ class InboxWorker(Worker):
 
     def _store(self, batch: Sequence[Received]) -> list[int | None]:
         now = wall_clock()
-        with UnitOfWork(self.engine) as uow:
+        with UnitOfWork(self.engine, urgent=True) as uow:  # the platform waits for it
             rows = [uow.inbox.add(received, now) for received in batch]
             uow.commit()
         return rows

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, ExceptionContext
 
 from storage.keyring import attach
+from storage.turns import Turns
 
 DEFAULT_URL = "sqlite:///optafel.db"
 BUSY_TIMEOUT_SECONDS = 10  # SQLite: how long a transaction waits for the write lock
@@ -65,44 +65,42 @@ def create_engine_for(url: str, answer_key: str | None = None, **kwargs: Any) ->
 
 
 _TURN = "optafel_turn"  # in a pooled connection's info: it holds its engine's turn
-# An execution option: the transaction only reads (`UnitOfWork(engine, read_only=True)`).
+# Execution options: the transaction only reads (`UnitOfWork(engine, read_only=True)`), or
+# a platform waits for it (`UnitOfWork(engine, urgent=True)`).
 READ_ONLY = "optafel_read_only"
+URGENT = "optafel_urgent"
 
 
 def _take_turns(engine: Engine) -> None:
-    """Every transaction of this process on this SQLite engine waits its turn here.
-
-    SQLite lets one transaction write at a time, and one that finds the lock taken sleeps
-    in growing steps (up to 100 ms) before it looks again; a lock of our own hands the
-    turn over the moment the last transaction ends, so a Slack ack waits for the one
-    transaction before it, never for SQLite's sleep. (Other processes on the same file
-    still meet SQLite's own wait.) The turn is given back when the connection returns to
-    the pool — after its commit or rollback, also after an error, from whatever thread —
-    and a turn not given within the busy timeout fails as SQLite's own wait would.
-    """
-    turn = threading.Lock()
+    """Every transaction of this process on this SQLite engine writes in its turn
+    (`storage.turns`), so that none sleeps in SQLite's own wait for its lock (processes on
+    the same file still do). The turn is given back when the connection returns to the
+    pool: after its commit or rollback, also after an error. A turn that does not come
+    within the busy timeout fails as SQLite's own wait would."""
+    turns = Turns()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        if connection.get_execution_options().get(READ_ONLY):
+        options = connection.get_execution_options()
+        if options.get(READ_ONLY):
             # Reads only: WAL lets it read beside the writer, without waiting its turn.
             connection.exec_driver_sql("BEGIN")
             return
-        if not turn.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+        if not turns.take(urgent=bool(options.get(URGENT)), timeout=BUSY_TIMEOUT_SECONDS):
             raise sa.exc.OperationalError(
                 "BEGIN IMMEDIATE", None,
                 sqlite3.OperationalError("database is locked (this process's turn)"))
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            turn.release()
+            turns.give_back()
             raise
         connection.connection.info[_TURN] = True
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
         if record.info.pop(_TURN, False):
-            turn.release()
+            turns.give_back()
 
 
 def _first_line_only(context: ExceptionContext) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from storage.database import READ_ONLY
+from storage.database import READ_ONLY, URGENT
 from storage.due import DueRepository
 from storage.inbox import InboxRepository
 from storage.outbox import OutboxRepository
@@ -31,16 +31,18 @@ class UnitOfWork:
     due: DueRepository
     session: Session
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
-        """`read_only`: the transaction writes nothing, so on SQLite it neither takes the
-        write lock nor waits for the writers (see `storage.database`)."""
+    def __init__(self, engine: Engine, *, read_only: bool = False,
+                 urgent: bool = False) -> None:
+        """On SQLite (see `storage.turns`): `read_only`, the transaction writes nothing,
+        so it neither takes the write lock nor waits for the writers; `urgent`, a
+        platform waits for it, so it writes before the others waiting."""
         self.engine = engine
-        self.read_only = read_only
+        self.options = {READ_ONLY: read_only, URGENT: urgent}
 
     def __enter__(self) -> UnitOfWork:
         self.session = Session(self.engine, expire_on_commit=False, autoflush=True)
-        if self.read_only:  # before the transaction begins: its BEGIN depends on it
-            self.session.connection(execution_options={READ_ONLY: True})
+        if any(self.options.values()):  # before the transaction begins: its BEGIN reads them
+            self.session.connection(execution_options=self.options)
         self.tables = TableRepository(self.session)
         self.outbox = OutboxRepository(self.session)
         self.inbox = InboxRepository(self.session)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from storage.database import migrate
 from storage.unit_of_work import UnitOfWork
+from tests.conftest import engine_for
 from tests.storage.helpers import a_table
 
 THREADS = 3
@@ -87,3 +90,35 @@ def test_a_reading_unit_of_work_does_not_wait_for_a_writer(engine: Engine) -> No
         assert time.monotonic() - started < 2  # not queued behind the writer
     with UnitOfWork(engine, read_only=True) as reader:
         assert reader.tables.language_of(platform, "C0NOWHERE") is None
+
+
+def test_what_a_platform_waits_for_is_written_before_the_others_waiting(
+        tmp_path: Path) -> None:
+    """On SQLite, storing an event (Slack waits for its ack) goes before the decisions
+    and deliveries already waiting for their turn."""
+    engine = engine_for(f"sqlite:///{tmp_path / 'turns.db'}")
+    migrate(engine)
+    order: list[str] = []
+
+    def write(name: str, urgent: bool) -> None:
+        with UnitOfWork(engine, urgent=urgent) as uow:
+            uow.inbox.pending()
+            order.append(name)
+            uow.commit()
+
+    try:
+        with UnitOfWork(engine) as holder:
+            holder.inbox.pending()  # holds the turn
+            waiting = [threading.Thread(target=write, args=(f"decision {n}", False))
+                       for n in range(3)]
+            for thread in waiting:
+                thread.start()
+            time.sleep(0.2)  # they are all waiting now
+            stored = threading.Thread(target=write, args=("stored event", True))
+            stored.start()
+            time.sleep(0.2)
+        for thread in [*waiting, stored]:
+            thread.join(10)
+        assert order[0] == "stored event" and len(order) == 4
+    finally:
+        engine.dispose()
