@@ -9,9 +9,10 @@ turns it into a core event (`events.to_event`). No ConversationHandler, no user_
 the interview state lives in the database.
 
 Outbound, neutral messages are rendered to HTML (`render`), split to fit, and sent
-through PTB's `AIORateLimiter` (about 30 messages a second overall, 20 a minute per
-group, retrying a 429 it is told about). What still fails becomes a `DeliveryError`
-(`errors.delivery_error`) for the runtime's outbox to retry or give up on.
+through `rate_limits.RateLimiter` (PTB's `AIORateLimiter` for about 30 messages a second
+overall and a 429 it is told about; never more than 20 into one group in any minute).
+What still fails becomes a `DeliveryError` (`errors.delivery_error`) for the runtime's
+outbox to retry or give up on.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from telegram import (
 )
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.adapter import (
@@ -47,6 +48,7 @@ from bot.telegram import commands, webhook
 from bot.telegram.errors import delivery_error, is_harmless
 from bot.telegram.events import parse_origin, to_event
 from bot.telegram.polling import Poller
+from bot.telegram.rate_limits import RateLimiter
 from bot.telegram.render import (
     CAPTION_LIMIT,
     Keyboard,
@@ -102,7 +104,7 @@ class TelegramAdapter(ChatAdapter):
         webhook_secret: str | None = None,
         listener: HttpListener | None = None,
         poll_timeout: float = POLL_TIMEOUT,
-        rate_limit_retries: int = RATE_LIMIT_RETRIES,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret or webhook.derived_secret(token)
@@ -113,7 +115,7 @@ class TelegramAdapter(ChatAdapter):
             base_file_url=file_url(api_url),
             request=HTTPXRequest(connection_pool_size=CONNECTIONS),
             get_updates_request=HTTPXRequest(),
-            rate_limiter=AIORateLimiter(max_retries=rate_limit_retries),
+            rate_limiter=rate_limiter or RateLimiter(max_retries=RATE_LIMIT_RETRIES),
         )
         self._inbound: Inbound | None = None
         self.bot_username: str | None = None
