@@ -568,9 +568,9 @@ def _round(row: RoundRow) -> Round:
     )
 
 
-__all__ = ["TableRepository"]
-
-
 _LANGUAGE = sa.select(PartnershipRow.language).where(
     PartnershipRow.platform == sa.bindparam("platform"),
     PartnershipRow.channel_id == sa.bindparam("channel_id"))
+
+__all__ = ["TableRepository"]
+
