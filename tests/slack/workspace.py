@@ -98,7 +98,11 @@ def section_text(message: Posted | Any) -> str:
 
 def raw_section_text(message: Posted | Any) -> str:
     """The section texts as Slack received them, to be rendered as mrkdwn."""
-    return "\n".join(b["text"]["text"] for b in message.blocks if b.get("type") == "section")
+    return _sections(message.blocks)
+
+
+def _sections(blocks: list[dict[str, Any]]) -> str:
+    return "\n".join(b["text"]["text"] for b in blocks if b.get("type") == "section")
 
 
 def ack_text(reply: Reply) -> str:
@@ -109,8 +113,7 @@ def ack_text(reply: Reply) -> str:
         return ""
     assert body.get("response_type", "ephemeral") == "ephemeral"  # never in the channel
     validate_blocks(body["blocks"])
-    return "\n".join(b["text"]["text"] for b in body["blocks"]
-                     if b.get("type") == "section").replace("\u200b", "")
+    return _sections(body["blocks"]).replace("\u200b", "")
 
 
 def elements(message: Posted | Any) -> list[dict[str, Any]]:
