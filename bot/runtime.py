@@ -29,6 +29,7 @@ from conversations.events import ButtonPress, ChannelCommand, Event, Join
 from conversations.lifecycle import answer_at_once, changes_nothing
 from conversations.messages import Message
 from conversations.model import Table
+from conversations.texts import prepare as prepare_texts
 from conversations.trend import Trend
 from storage.inbox import EVENT, InboxItem, Received
 from storage.retention import DEFAULT_KEEP
@@ -105,6 +106,7 @@ class Runtime:
         if self._running:
             return
         self._running = True
+        await asyncio.to_thread(prepare_texts, tuple(self.adapters))
         inbound = Inbound(receive=self.receive, home=self.home, answer=self.answer)
         for adapter in self.adapters.values():
             await adapter.start(inbound)
