@@ -188,11 +188,11 @@ class Delivery(Worker):
         `concurrency`: each is its destination's only item under way). Once stopping has
         begun they stay leased: the next start takes them over, as from a dead process.
         `waiting`: destinations the decision queued more for, to be claimed in turn."""
+        if self._stopping:
+            return
         if waiting:
             self._followed.update(waiting)
             self.wake()
-        if self._stopping:
-            return
         for item in items:
             flight = _Flight(item, adopted=True)
             self._flights[item.id] = flight
