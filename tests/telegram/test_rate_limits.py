@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 from bot.telegram.adapter import TelegramAdapter
 from bot.telegram.rate_limits import GroupWindow, RateLimiter
 from conversations.messages import Message
 from tests.fakes.telegram_api import BOT_TOKEN, FakeTelegram
 from tests.telegram.world import GROUP
+
+PERIOD = 2.0  # the group window of the first test, in seconds
 
 
 def _most_in_any_window(times: list[float], period: float) -> int:
@@ -18,29 +19,29 @@ def _most_in_any_window(times: list[float], period: float) -> int:
 
 async def test_a_long_run_of_group_messages_never_exceeds_the_limit_in_any_window(
         fake: FakeTelegram) -> None:
-    """The real bot against the fake Bot API, with the window shrunk to 3 a second: a
+    """The real bot against the fake Bot API, with the window shrunk to 3 in 2 seconds: a
     burst after a quiet spell is no exception, and a private chat does not wait for it."""
     fake.add_group(GROUP)
     fake.started.add(3001)  # Anna pressed Start in her private chat
     adapter = TelegramAdapter(BOT_TOKEN, api_url=fake.base_url, rate_limiter=RateLimiter(
-        max_retries=0, group_limit=3, group_period=1.0))
+        max_retries=0, group_limit=3, group_period=PERIOD))
     await adapter.bot.initialize()
     try:
         parts = [asyncio.create_task(adapter.post_to_channel(str(GROUP.id),
                                                              Message((f"part {n}",))))
-                 for n in range(8)]
+                 for n in range(7)]
         await asyncio.sleep(0.2)  # the group's window is full now
-        started = time.monotonic()
         await adapter.send_private("3001", Message(("meanwhile",)))
-        private_took = time.monotonic() - started
         await asyncio.gather(*parts)
     finally:
         await adapter.bot.shutdown()
     into_group = [c for c in fake.calls_of("sendMessage") if c.ok
                   and int(c.params["chat_id"]) == GROUP.id]
-    assert sorted(c.params["text"] for c in into_group) == [f"part {n}" for n in range(8)]
-    assert _most_in_any_window([c.at for c in into_group], 1.0) <= 3
-    assert private_took < 0.5
+    assert sorted(c.params["text"] for c in into_group) == [f"part {n}" for n in range(7)]
+    assert _most_in_any_window([c.at for c in into_group], PERIOD) <= 3
+    [private] = [c for c in fake.calls_of("sendMessage") if c.params["chat_id"] in (3001, "3001")]
+    first = min(c.at for c in into_group)
+    assert private.at < first + PERIOD  # it did not wait for the group's window to open
 
 
 async def test_the_window_lets_the_next_one_go_when_the_oldest_leaves_it() -> None:
