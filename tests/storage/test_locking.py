@@ -82,12 +82,10 @@ def test_a_reading_unit_of_work_does_not_wait_for_a_writer(engine: Engine) -> No
             with UnitOfWork(engine, read_only=True) as reader:
                 found.append(reader.tables.language_of(platform, channel))
 
-        started = time.monotonic()
         reading = threading.Thread(target=read)
         reading.start()
         reading.join(5)
-        assert found == [table.partnership.language]
-        assert time.monotonic() - started < 2  # not queued behind the writer
+        assert found == [table.partnership.language]  # read while the writer holds on
     with UnitOfWork(engine, read_only=True) as reader:
         assert reader.tables.language_of(platform, "C0NOWHERE") is None
 
