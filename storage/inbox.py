@@ -15,15 +15,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from storage.schema import InboxRow
 
 EVENT = "event"  # a core event, as `storage.serialization.event_to_json` writes it
 RAW = "raw"  # the platform's own payload, translated by its adapter when decided
 
-_pending = InboxRow.next_attempt_at.is_not(None)
+# The table itself: statements on it skip the ORM's work (they run for every event).
+_inbox = InboxRow.__table__
+_pending = _inbox.c.next_attempt_at.is_not(None)
 
 
 @dataclass(frozen=True)
@@ -62,18 +65,12 @@ class InboxRepository:
 
     def add(self, received: Received, now: datetime) -> int | None:
         """Store the event, due at once; its row id, or None for a duplicate event id."""
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = (
-            insert(InboxRow.__table__)
-            .values(platform=received.platform, event_id=received.event_id,
-                    kind=received.kind, actor=received.actor, chat=received.chat,
-                    payload=received.payload, received_at=now, attempts=0,
-                    next_attempt_at=now)
-            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
-            .returning(InboxRow.__table__.c.id)
-        )
-        return self.session.execute(stmt).scalar_one_or_none()
+        stmt = _ADD[self.session.get_bind().dialect.name == "postgresql"]
+        values = {"platform": received.platform, "event_id": received.event_id,
+                  "kind": received.kind, "actor": received.actor, "chat": received.chat,
+                  "payload": received.payload, "received_at": now, "attempts": 0,
+                  "next_attempt_at": now}
+        return self.session.execute(stmt, values).scalar_one_or_none()
 
     def claim(self, now: datetime, limit: int, lease_seconds: float,
               platforms: Collection[str] | None = None) -> list[InboxItem]:
@@ -91,8 +88,8 @@ class InboxRepository:
             params["platforms"] = list(platforms)
         rows = self.session.execute(stmt, params).all()
         if rows:
-            self._update(InboxRow.id.in_([r.id for r in rows]),
-                         next_attempt_at=now + timedelta(seconds=lease_seconds))
+            self.session.execute(_LEASE, {"rows": [r.id for r in rows],
+                                          "until": now + timedelta(seconds=lease_seconds)})
         return [InboxItem(r.id, r.platform, r.kind, r.payload if isinstance(r.payload, dict)
                           else None, r.attempts, r.received_at) for r in rows]
 
@@ -135,34 +132,43 @@ class InboxRepository:
 def _claim_statement(all_platforms: bool, postgresql: bool) -> sa.Select[Any]:
     """The claim's query, built once per variant (building it costs more than running
     it): due rows without an earlier undecided row of the same actor or chat."""
-    earlier = aliased(InboxRow)
-    same_actor = (InboxRow.actor.is_not(None)) & (earlier.actor == InboxRow.actor)
-    same_chat = (InboxRow.chat.is_not(None)) & (earlier.chat == InboxRow.chat)
+    row, earlier = _inbox.c, _inbox.alias().c
+    same_actor = (row.actor.is_not(None)) & (earlier.actor == row.actor)
+    same_chat = (row.chat.is_not(None)) & (earlier.chat == row.chat)
     blocked = (
         sa.select(earlier.id)
-        .where(earlier.platform == InboxRow.platform, earlier.id < InboxRow.id,
+        .where(earlier.platform == row.platform, earlier.id < row.id,
                earlier.next_attempt_at.is_not(None), same_actor | same_chat)
         .exists()
     )
     stmt = (
-        sa.select(InboxRow.id, InboxRow.platform, InboxRow.kind, InboxRow.payload,
-                  InboxRow.attempts, InboxRow.received_at)
-        .where(InboxRow.next_attempt_at <= sa.bindparam("now"), ~blocked)
-        .order_by(InboxRow.id)
+        sa.select(row.id, row.platform, row.kind, row.payload, row.attempts, row.received_at)
+        .where(row.next_attempt_at <= sa.bindparam("now"), ~blocked)
+        .order_by(row.id)
         .limit(sa.bindparam("limit"))
     )
     if not all_platforms:
-        stmt = stmt.where(InboxRow.platform.in_(sa.bindparam("platforms", expanding=True)))
+        stmt = stmt.where(row.platform.in_(sa.bindparam("platforms", expanding=True)))
     return stmt.with_for_update(skip_locked=True) if postgresql else stmt
 
 
 _CLAIM = {(a, p): _claim_statement(a, p) for a in (True, False) for p in (True, False)}
 
 
-# Built once: it runs for every event.
+# Built once: they run for every event.
+def _add_statement(postgresql: bool) -> sa.Insert:
+    """Insert one event; a duplicate event id inserts nothing and returns no id."""
+    insert = postgresql_insert if postgresql else sqlite_insert
+    return (insert(_inbox).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(_inbox.c.id))
+
+
+_ADD = {p: _add_statement(p) for p in (True, False)}
+_LEASE = (sa.update(_inbox)
+          .where(_inbox.c.id.in_(sa.bindparam("rows", expanding=True)), _pending)
+          .values(next_attempt_at=sa.bindparam("until")))
 _MARK_DECIDED = (
-    sa.update(InboxRow)
-    .where(InboxRow.id == sa.bindparam("row"), _pending)
+    sa.update(_inbox)
+    .where(_inbox.c.id == sa.bindparam("row"), _pending)
     .values(decided_at=sa.bindparam("now"), payload=sa.null(), next_attempt_at=None, error=None)
-    .execution_options(synchronize_session=False)
 )

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.orm import Session
 
 from conversations.effects import EditMessage, Effect, SendPrivate, destination
 from conversations.messages import Message
@@ -43,13 +43,15 @@ DUE_AT_ONCE = datetime(1970, 1, 1, tzinfo=UTC)
 CLEARED: dict[str, object] = {}
 
 
-def _waiting(row: type[OutboxRow]) -> sa.ColumnElement[bool]:
+def _waiting(rows: sa.FromClause) -> sa.ColumnElement[bool]:
     """Neither sent nor failed: exactly the predicate of the partial index
     ``ix_outbox_waiting``, which a query must repeat to be able to use it."""
-    return sa.and_(row.sent_at.is_(None), row.failed_at.is_(None))
+    return sa.and_(rows.c.sent_at.is_(None), rows.c.failed_at.is_(None))
 
 
-_pending = _waiting(OutboxRow)
+# The table itself: statements on it skip the ORM's work (they run for every message).
+_outbox = OutboxRow.__table__
+_pending = _waiting(_outbox)
 log = logging.getLogger(__name__)
 
 
@@ -331,19 +333,20 @@ def _heads() -> sa.Select[tuple[int]]:
     primary key: in one statement, the planners (SQLite's above all) may instead walk
     every due row and test each against the list.
     """
-    step = aliased(OutboxRow)
+    step = _outbox.alias()
 
-    def first(column: InstrumentedAttribute[Any],
+    def first(column: sa.ColumnElement[Any],
               after: sa.ColumnElement[str] | None) -> sa.ScalarSelect[Any]:
         query = sa.select(column).where(_waiting(step))
         if after is not None:
-            query = query.where(step.destination > after)
-        return query.order_by(step.destination, step.id).limit(1).scalar_subquery()
+            query = query.where(step.c.destination > after)
+        return query.order_by(step.c.destination, step.c.id).limit(1).scalar_subquery()
 
-    walk = sa.select(first(step.destination, None).label("destination"),
-                     first(step.id, None).label("id")).cte("heads", recursive=True)
+    walk = sa.select(first(step.c.destination, None).label("destination"),
+                     first(step.c.id, None).label("id")).cte("heads", recursive=True)
     walk = walk.union_all(
-        sa.select(first(step.destination, walk.c.destination), first(step.id, walk.c.destination))
+        sa.select(first(step.c.destination, walk.c.destination),
+                  first(step.c.id, walk.c.destination))
         .where(walk.c.destination.is_not(None)))
     return sa.select(walk.c.id).where(walk.c.id.is_not(None))
 
@@ -353,27 +356,26 @@ _HEADS = _heads()
 
 def _lease_head() -> sa.Update:
     """Lease one item, only when no older item to its destination is waiting."""
-    older = aliased(OutboxRow)
+    older = _outbox.alias()
     return (
-        sa.update(OutboxRow)
-        .where(OutboxRow.id == sa.bindparam("item"), _pending,
-               ~sa.select(older.id).where(older.destination == OutboxRow.destination,
-                                          older.id < OutboxRow.id, _waiting(older)).exists())
+        sa.update(_outbox)
+        .where(_outbox.c.id == sa.bindparam("item"), _pending,
+               ~sa.select(older.c.id).where(older.c.destination == _outbox.c.destination,
+                                            older.c.id < _outbox.c.id,
+                                            _waiting(older)).exists())
         .values(next_attempt_at=sa.bindparam("until"), lease_token=sa.bindparam("lease"),
                 lease_owner=sa.bindparam("holder"), in_doubt=True)
-        .execution_options(synchronize_session=False)
     )
 
 
 _LEASE_HEAD = _lease_head()
 
 # Built once: they run for every message.
-_ADD = sa.insert(OutboxRow.__table__)
+_ADD = sa.insert(_outbox)
 _MARK_SENT = (
-    sa.update(OutboxRow)
-    .where(OutboxRow.id == sa.bindparam("item"), OutboxRow.lease_token == sa.bindparam("lease"),
-           _pending)
+    sa.update(_outbox)
+    .where(_outbox.c.id == sa.bindparam("item"),
+           _outbox.c.lease_token == sa.bindparam("lease"), _pending)
     .values(sent_at=sa.bindparam("now"), next_attempt_at=sa.bindparam("now"),
             lease_token=None, lease_owner=None, in_doubt=False, payload=CLEARED)
-    .execution_options(synchronize_session=False)
 )

@@ -72,18 +72,28 @@ class SealedAnswers:
     def write(self, row: InterviewRow, answers: Answers, stored: Answers | None = None) -> bool:
         """Seal `answers` into `row`, only when they differ from what it holds; whether
         they did. `stored`: what it holds, when the caller knows (then it is not unsealed)."""
-        if answers is stored or (self.read(row) if stored is None else stored) == answers:
+        if answers is stored:
             return False
-        if answers == Answers():
-            row.answers_sealed = row.answer_key = None
-            return True
-        if row.answer_key is None:
-            key = secrets.token_bytes(KEY_BYTES)
-            row.answer_key = self.keyring.wrap(key)
-        else:
-            key = self.keyring.unwrap(row.answer_key)
-        row.answers_sealed = seal(key, answers.to_dict())
+        values = self.values(row.answer_key, answers, self.read(row) if stored is None else stored)
+        if values is None:
+            return False
+        row.answers_sealed, row.answer_key = values["answers_sealed"], values["answer_key"]
         return True
+
+    def values(self, wrapped: bytes | None, answers: Answers,
+               stored: Answers) -> dict[str, bytes | None] | None:
+        """The columns that hold `answers` for an interview that holds `stored` under the
+        wrapped key `wrapped` (None: it has no key yet); None when nothing changes."""
+        if answers is stored or answers == stored:
+            return None
+        if answers == Answers():
+            return {"answers_sealed": None, "answer_key": None}
+        if wrapped is None:
+            key = secrets.token_bytes(KEY_BYTES)
+            wrapped = self.keyring.wrap(key)
+        else:
+            key = self.keyring.unwrap(wrapped)
+        return {"answers_sealed": seal(key, answers.to_dict()), "answer_key": wrapped}
 
     def check(self) -> None:
         """Raise `AnswerKeyError` now when the key cannot open a stored interview key."""

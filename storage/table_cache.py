@@ -21,12 +21,21 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy.engine import Connection, Engine
 
 from conversations.model import Table
 
 SIZE = 256
+
+
+class StoredInterview(NamedTuple):
+    """An interview's row id and its wrapped key (None: no answers), which sealing new
+    answers needs: so that saving them does not read the row first."""
+
+    id: int
+    key: bytes | None
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ class Loaded:
     table: Table
     member_ids: Mapping[str, int]  # user id → members.id
     round_ids: Mapping[int, int]  # round number → rounds.id
-    interview_ids: Mapping[tuple[int, str], int]  # (round number, user id) → interviews.id
+    interviews: Mapping[tuple[int, str], StoredInterview]  # by (round number, user id)
 
 
 class TableCache:

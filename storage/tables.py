@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from conversations.context import Past
 from conversations.model import (
@@ -34,7 +35,7 @@ from storage.agreements import load_agreements, save_agreements
 from storage.schema import InterviewRow, MemberRow, PartnershipRow, RoundRow
 from storage.sealing import SealedAnswers
 from storage.serialization import message_from_json, message_to_json
-from storage.table_cache import Loaded, cache_for
+from storage.table_cache import Loaded, StoredInterview, cache_for
 
 V = TypeVar("V")
 
@@ -65,9 +66,7 @@ class TableRepository:
 
     # --- loading ------------------------------------------------------------------------
     def by_channel(self, platform: str, channel_id: str) -> Table | None:
-        return self._load_locked(
-            (PartnershipRow.platform == platform) & (PartnershipRow.channel_id == channel_id)
-        )
+        return self._load_locked(_BY_CHANNEL, {"platform": platform, "channel_id": channel_id})
 
     def language_of(self, platform: str, channel_id: str) -> str | None:
         """The language of a shared channel's partnership (None: no partnership there);
@@ -75,17 +74,14 @@ class TableRepository:
         return self.session.scalar(_LANGUAGE, {"platform": platform, "channel_id": channel_id})
 
     def by_id(self, partnership_id: int) -> Table | None:
-        return self._load_locked(PartnershipRow.id == partnership_id)
+        return self._load_locked(_BY_ID, {"id": partnership_id})
 
-    def _load_locked(self, where: sa.ColumnElement[bool]) -> Table | None:
-        row = self._locked_row(where)
+    def _load_locked(self, query: _Locked, params: dict[str, Any]) -> Table | None:
+        row = self._locked_row(query, params)
         return self._load(row).table if row is not None else None
 
-    def _locked_row(self, where: sa.ColumnElement[bool]) -> PartnershipRow | None:
-        stmt = sa.select(PartnershipRow).where(where).execution_options(populate_existing=True)
-        if self._postgresql:
-            stmt = stmt.with_for_update(of=PartnershipRow)
-        return self.session.scalars(stmt).one_or_none()
+    def _locked_row(self, query: _Locked, params: dict[str, Any]) -> PartnershipRow | None:
+        return self.session.scalars(query[self._postgresql], params).one_or_none()
 
     def _load(self, row: PartnershipRow) -> Loaded:
         """The table of a locked partnership row: kept, or read (and kept) now."""
@@ -128,7 +124,8 @@ class TableRepository:
             p.revision, table,
             member_ids={m.user_id: m.id for m in members},
             round_ids={r.number: r.id for r in rounds},
-            interview_ids={(number, user_id): row.id for row, number, user_id in interviews},
+            interviews={(number, user_id): StoredInterview(row.id, row.answer_key)
+                        for row, number, user_id in interviews},
         )
 
     def _interviews(self, round_ids: list[int]) -> list[Any]:
@@ -168,9 +165,9 @@ class TableRepository:
             self.session.flush()  # their ids
         member_ids = {**before.member_ids, **{r.user_id: r.id for r in members.new}}
         round_ids = {**before.round_ids, **{r.number: r.id for r in [*rounds.new, *older]}}
-        interviews = self._save_interviews(before, table.interviews, member_ids, round_ids,
-                                           older)
-        wrote |= bool(interviews.new or interviews.changed)
+        interviews, wrote_interviews = self._save_interviews(
+            before, table.interviews, member_ids, round_ids, older)
+        wrote |= wrote_interviews
         agreements = _changed(table.agreements, before.table.agreements, lambda a: a.number)
         if agreements:
             save_agreements(self.session, row.id, agreements, member_ids)
@@ -178,10 +175,20 @@ class TableRepository:
         saved = replace(table, partnership=replace(table.partnership, id=row.id))
         if not wrote:
             return saved
-        row.revision = secrets.token_hex(8)
-        self.session.flush()
+        self._new_revision(row)
         self._keep(row, before, table, member_ids, round_ids, interviews, bool(older))
         return saved
+
+    def _new_revision(self, row: PartnershipRow) -> None:
+        """Give the partnership a new revision; with rows still to write, in their flush,
+        or else (one answer saved: the usual event) in one statement of its own."""
+        revision = secrets.token_hex(8)
+        if self.session.dirty or self.session.new:
+            row.revision = revision
+            self.session.flush()
+            return
+        self.session.execute(_NEW_REVISION, {"partnership": row.id, "revision": revision})
+        set_committed_value(row, "revision", revision)
 
     def _before(self, partnership: Partnership) -> tuple[Loaded, PartnershipRow]:
         """What the stored partnership holds now, and its row (new: added to the session)."""
@@ -196,7 +203,7 @@ class TableRepository:
         loaded = self._loaded.get(row.id)
         if loaded is None or loaded.revision != row.revision:
             # Not loaded in this transaction (or a savepoint rolled back since): lock it.
-            locked = self._locked_row(PartnershipRow.id == row.id)
+            locked = self._locked_row(_BY_ID, {"id": row.id})
             assert locked is not None
             loaded = self._load(locked)
         return loaded, row
@@ -254,14 +261,19 @@ class TableRepository:
 
     def _save_interviews(self, before: Loaded, interviews: tuple[Interview, ...],
                          member_ids: dict[str, int], round_ids: dict[int, int],
-                         older: list[RoundRow]) -> _Written[InterviewRow]:
-        written: _Written[InterviewRow] = _Written()
+                         older: list[RoundRow]
+                         ) -> tuple[dict[tuple[int, str], StoredInterview], bool]:
+        """Insert the new interviews and update the changed ones (without reading their
+        rows: what `before` holds is what they hold). Returns every interview's row as
+        it is now stored, and whether any was written."""
         stored = {(i.round_number, i.user_id): i for i in before.table.interviews}
-        ids = dict(before.interview_ids)
+        rows = dict(before.interviews)
         if older:  # rounds `before` does not hold have interviews of their own
             for row, number, user_id in self._interviews([r.id for r in older]):
-                ids[(number, user_id)] = row.id
+                rows[(number, user_id)] = StoredInterview(row.id, row.answer_key)
                 stored[(number, user_id)] = self._interview(row, number, user_id)
+        new: dict[tuple[int, str], InterviewRow] = {}
+        wrote = False
         for interview in _changed(interviews, before.table.interviews,
                                   lambda i: (i.round_number, i.user_id)):
             key = (interview.round_number, interview.user_id)
@@ -270,32 +282,33 @@ class TableRepository:
                 raise ValueError(f"interview for unknown round {interview.round_number}")
             if member_id is None:
                 raise ValueError(f"interview for {interview.user_id!r}, who is not a member")
-            row = self._row(InterviewRow, ids.get(key))
-            if row is None:
-                row = InterviewRow(round_id=round_id, member_id=member_id)
+            found, previous = rows.get(key), stored.get(key)
+            if found is None or previous is None:
+                row = new[key] = InterviewRow(round_id=round_id, member_id=member_id,
+                                              **_interview_values(interview))
+                self.sealed.write(row, interview.answers, Answers())
                 self.session.add(row)
-                written.new.append(row)
-            previous = stored.get(key)
-            written.changed |= self.sealed.write(
-                row, interview.answers, previous.answers if previous is not None else None)
-            written.changed |= _assign(
-                row,
-                step=int(interview.step),
-                editing=interview.editing,
-                sealed_at=interview.sealed_at,
-                reminded_at=interview.reminded_at,
-                asked_at=interview.asked_at,
-            )
-        if written.new:
+                continue
+            values = {k: v for k, v in _interview_values(interview).items()
+                      if getattr(previous, k) != v}
+            sealed = self.sealed.values(found.key, interview.answers, previous.answers)
+            if sealed is not None:
+                values.update(sealed)
+                rows[key] = StoredInterview(found.id, sealed["answer_key"])
+            if values:
+                self.session.execute(_UPDATE_INTERVIEW, {"interview": found.id, **values})
+                wrote = True
+        if new:
             self.session.flush()
-        return written
+            rows.update({k: StoredInterview(r.id, r.answer_key) for k, r in new.items()})
+        return rows, wrote or bool(new)
 
     def _row(self, kind: type[V], row_id: int | None) -> V | None:
         return self.session.get(kind, row_id) if row_id is not None else None
 
     def _keep(self, row: PartnershipRow, before: Loaded, table: Table,
               member_ids: dict[str, int], round_ids: dict[int, int],
-              interviews: _Written[InterviewRow], older: bool) -> None:
+              interviews: dict[tuple[int, str], StoredInterview], older: bool) -> None:
         """Keep the saved table as a load at the new revision would read it — or, when
         `table` is not the whole stored partnership (a part was left out, an older round),
         keep nothing: the next load reads it."""
@@ -303,29 +316,17 @@ class TableRepository:
             self.cache.drop([row.id])
             self._loaded.pop(row.id, None)
             return
-        interview_ids = {**before.interview_ids}
-        if interviews.new:
-            by_member = {v: k for k, v in member_ids.items()}
-            by_round = {v: k for k, v in round_ids.items()}
-            interview_ids.update({(by_round[r.round_id], by_member[r.member_id]): r.id
-                                  for r in interviews.new})
         loaded = Loaded(row.revision, _as_loaded(before.table, table, row.id, member_ids),
                         member_ids, {r.number: round_ids[r.number] for r in table.rounds},
-                        interview_ids)
+                        interviews)
         self.cache.put(row.id, loaded)
         self._loaded[row.id] = loaded
 
     # --- queries ------------------------------------------------------------------------
     def partnership_ids_for_user(self, platform: str, user_id: str) -> list[int]:
         """The partnerships on `platform` in which `user_id` is a member, by id."""
-        return list(
-            self.session.scalars(
-                sa.select(PartnershipRow.id)
-                .join(MemberRow, MemberRow.partnership_id == PartnershipRow.id)
-                .where(PartnershipRow.platform == platform, MemberRow.user_id == user_id)
-                .order_by(PartnershipRow.id)
-            )
-        )
+        return list(self.session.scalars(_PARTNERSHIPS_OF, {"platform": platform,
+                                                            "user_id": user_id}))
 
     def forget(self, platform: str, user_id: str) -> None:
         """Delete this person's answers that nobody saw: in cancelled rounds, and the
@@ -510,6 +511,17 @@ def _assign(row: Any, **values: Any) -> bool:
     return changed
 
 
+def _interview_values(interview: Interview) -> dict[str, Any]:
+    """An interview's columns besides its answers (sealed apart) and its keys."""
+    return {
+        "step": int(interview.step),
+        "editing": interview.editing,
+        "sealed_at": interview.sealed_at,
+        "reminded_at": interview.reminded_at,
+        "asked_at": interview.asked_at,
+    }
+
+
 def _partnership_values(partnership: Partnership) -> dict[str, Any]:
     return {
         "platform": partnership.platform,
@@ -568,9 +580,38 @@ def _round(row: RoundRow) -> Round:
     )
 
 
-_LANGUAGE = sa.select(PartnershipRow.language).where(
-    PartnershipRow.platform == sa.bindparam("platform"),
-    PartnershipRow.channel_id == sa.bindparam("channel_id"))
+# Built once: they run for (nearly) every event. Statements on the tables themselves
+# skip the ORM's work; the partnership row is an ORM object, which `save` updates.
+_partnerships, _members = PartnershipRow.__table__, MemberRow.__table__
+_LANGUAGE = sa.select(_partnerships.c.language).where(
+    _partnerships.c.platform == sa.bindparam("platform"),
+    _partnerships.c.channel_id == sa.bindparam("channel_id"))
+_PARTNERSHIPS_OF = (
+    sa.select(_partnerships.c.id)
+    .join(_members, _members.c.partnership_id == _partnerships.c.id)
+    .where(_partnerships.c.platform == sa.bindparam("platform"),
+           _members.c.user_id == sa.bindparam("user_id"))
+    .order_by(_partnerships.c.id)
+)
+# Only the columns given: an update writes what changed (and `updated_at`).
+_UPDATE_INTERVIEW = sa.update(InterviewRow.__table__).where(
+    InterviewRow.__table__.c.id == sa.bindparam("interview"))
+_NEW_REVISION = (sa.update(_partnerships)
+                 .where(_partnerships.c.id == sa.bindparam("partnership"))
+                 .values(revision=sa.bindparam("revision")))
+
+_Locked = dict[bool, sa.Select[tuple[PartnershipRow]]]  # by "on PostgreSQL"
+
+
+def _locked(where: sa.ColumnElement[bool]) -> _Locked:
+    """The partnership row, read afresh and (on PostgreSQL) locked until commit."""
+    stmt = sa.select(PartnershipRow).where(where).execution_options(populate_existing=True)
+    return {False: stmt, True: stmt.with_for_update(of=PartnershipRow)}
+
+
+_BY_ID = _locked(PartnershipRow.id == sa.bindparam("id"))
+_BY_CHANNEL = _locked((PartnershipRow.platform == sa.bindparam("platform"))
+                      & (PartnershipRow.channel_id == sa.bindparam("channel_id")))
 
 __all__ = ["TableRepository"]
 
