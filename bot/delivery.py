@@ -37,6 +37,7 @@ from typing import TypeVar
 from sqlalchemy.engine import Engine
 
 from bot.adapter import ChatAdapter, DeliveryError, Progress
+from bot.outcomes import Outcomes
 from bot.render.files import file_bytes
 from bot.tasks import cancel_and_wait, retry_wait
 from bot.worker import Worker
@@ -111,6 +112,7 @@ class Delivery(Worker):
         self._concurrency = concurrency
         self._grace = grace
         self._draw = draw or _draw
+        self._outcomes = Outcomes(engine)
         self._flights: dict[int, _Flight] = {}
         # Destinations decisions queued more for than they could lease: claimed in turn.
         self._followed: set[str] = set()
@@ -363,17 +365,10 @@ class Delivery(Worker):
             log.warning("outbox item %s: lease lost, left to the process holding it", item.id)
 
     async def _fenced(self, write: Callable[..., bool], item: OutboxItem, *args: object) -> None:
-        """Run one fenced outbox write in its own transaction, to its end even when the
-        send is cut off meanwhile; LeaseLost when the item is no longer ours (then nothing
-        was written)."""
-
-        def run() -> bool:
-            with UnitOfWork(self.engine) as uow:
-                applied = write(uow.outbox, item, *args)
-                uow.commit()
-            return applied
-
-        if not await _uninterrupted(asyncio.to_thread(run)):
+        """Write one fenced outcome of `item` (with the others of that moment,
+        `bot.outcomes`), to its end even when the send is cut off meanwhile; LeaseLost
+        when the item is no longer ours (then nothing was written)."""
+        if not await _uninterrupted(self._outcomes.write(lambda o: write(o, item, *args))):
             raise LeaseLost(item.id)
 
     def _give_up(self, item: OutboxItem, error: DeliveryError) -> None:
