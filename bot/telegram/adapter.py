@@ -47,7 +47,7 @@ from bot.http import HttpListener
 from bot.telegram import commands, webhook
 from bot.telegram.errors import delivery_error, is_harmless
 from bot.telegram.events import parse_origin, to_event
-from bot.telegram.polling import Poller
+from bot.telegram.polling import Poller, UpdatesRequest
 from bot.telegram.rate_limits import RateLimiter
 from bot.telegram.render import (
     CAPTION_LIMIT,
@@ -109,12 +109,13 @@ class TelegramAdapter(ChatAdapter):
         self.webhook_url = webhook_url
         self.webhook_secret = webhook_secret or webhook.derived_secret(token)
         self.poll_timeout = poll_timeout
+        self._updates = UpdatesRequest()  # getUpdates: each batch also as Telegram sent it
         self.bot = ExtBot(
             token,
             base_url=api_url,
             base_file_url=file_url(api_url),
             request=HTTPXRequest(connection_pool_size=CONNECTIONS),
-            get_updates_request=HTTPXRequest(),
+            get_updates_request=self._updates,
             rate_limiter=rate_limiter or RateLimiter(max_retries=RATE_LIMIT_RETRIES),
         )
         self._inbound: Inbound | None = None
@@ -144,8 +145,8 @@ class TelegramAdapter(ChatAdapter):
             await self.bot.set_webhook(self.webhook_url, secret_token=self.webhook_secret,
                                        allowed_updates=ALLOWED_UPDATES)
         else:
-            self._poller = Poller(self.bot, self._store, timeout=self.poll_timeout,
-                                  allowed_updates=ALLOWED_UPDATES)
+            self._poller = Poller(self.bot, self._updates, self._store,
+                                  timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES)
             await self._poller.start()
         self._running = self._receiving = True
         log.info("telegram: @%s running (%s)", self.bot_username,
@@ -170,15 +171,14 @@ class TelegramAdapter(ChatAdapter):
         self._inbound = None
 
     # --- inbound ----------------------------------------------------------------------
-    async def _store(self, updates: Sequence[Update]) -> None:
-        """Store a batch in one transaction (raises when that fails), then answer its
-        button presses."""
+    async def _store(self, updates: Sequence[dict[str, Any]]) -> None:
+        """Store a batch (as Telegram sent it) in one transaction (raises when that
+        fails), then answer its button presses."""
         if self._inbound is None:
             raise RuntimeError("not running")
-        await self._inbound.receive(*(self._received(u.to_dict()) for u in updates))
+        await self._inbound.receive(*(self._received(u) for u in updates))
         for update in updates:
-            if update.callback_query is not None:
-                self._answer(update.callback_query.id)
+            self._answer_query_of(update)
 
     def _received(self, data: dict[str, Any]) -> Received:
         """The update as the inbox keeps it; who and where (ids) keep its order."""
@@ -207,10 +207,13 @@ class TelegramAdapter(ChatAdapter):
         if not self._receiving or self._inbound is None:
             return False
         await self._inbound.receive(self._received(data))
-        query = data.get("callback_query")
+        self._answer_query_of(data)
+        return True
+
+    def _answer_query_of(self, update: dict[str, Any]) -> None:
+        query = update.get("callback_query")
         if isinstance(query, dict) and query.get("id"):
             self._answer(str(query["id"]))
-        return True
 
     async def translate(self, payload: dict[str, Any]) -> list[Event]:
         try:

@@ -18,19 +18,38 @@ import asyncio
 import datetime as dtm
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
 
 from bot.tasks import cancel_and_wait
 from bot.telegram.errors import retry_seconds
 
 log = logging.getLogger(__name__)
 
-Store = Callable[[Sequence[Update]], Awaitable[None]]
+Store = Callable[[Sequence[dict[str, Any]]], Awaitable[None]]
 LONGEST_WAIT = 30.0
 # At a stop, how long the batch in hand may take to be stored and confirmed.
 STOP_GRACE = 2.0
+
+
+class UpdatesRequest(HTTPXRequest):
+    """The connection getUpdates runs on; it keeps the updates of the last answer as
+    Telegram sent them (JSON), so that they are stored as they came instead of being
+    turned back into JSON from python-telegram-bot's objects."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.received: list[dict[str, Any]] = []
+
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
+        data = super().parse_json_payload(payload)
+        result = data.get("result") if data.get("ok") else None
+        self.received = [u for u in result if isinstance(u, dict)] \
+            if isinstance(result, list) else []
+        return data
 
 
 def next_wait(previous: float) -> float:
@@ -39,9 +58,12 @@ def next_wait(previous: float) -> float:
 
 
 class Poller:
-    def __init__(self, bot: Bot, store: Store, *, timeout: float,
+    def __init__(self, bot: Bot, request: UpdatesRequest, store: Store, *, timeout: float,
                  allowed_updates: Sequence[str]) -> None:
+        """`request`: the bot's getUpdates connection, from which `store` gets each
+        batch as Telegram sent it."""
         self.bot = bot
+        self.request = request
         self.store = store
         self.timeout = timeout
         self.allowed_updates = list(allowed_updates)
@@ -74,9 +96,10 @@ class Poller:
                     offset=offset, timeout=dtm.timedelta(seconds=self.timeout),
                     allowed_updates=self.allowed_updates)
                 if updates:
+                    batch = self.request.received
                     self._storing = True
                     try:
-                        await self.store(updates)
+                        await self.store(batch)
                     finally:
                         self._storing = False
                     offset = updates[-1].update_id + 1  # confirmed by the next call
