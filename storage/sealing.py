@@ -75,25 +75,27 @@ class SealedAnswers:
         if answers is stored:
             return False
         values = self.values(row.answer_key, answers, self.read(row) if stored is None else stored)
-        if values is None:
-            return False
-        row.answers_sealed, row.answer_key = values["answers_sealed"], values["answer_key"]
-        return True
+        for column, value in (values or {}).items():
+            setattr(row, column, value)
+        return values is not None
 
     def values(self, wrapped: bytes | None, answers: Answers,
                stored: Answers) -> dict[str, bytes | None] | None:
-        """The columns that hold `answers` for an interview that holds `stored` under the
-        wrapped key `wrapped` (None: it has no key yet); None when nothing changes."""
+        """The columns to write so that an interview that holds `stored` under the wrapped
+        key `wrapped` (None: no key yet) holds `answers`; None when nothing changes.
+
+        An existing key is not written again: `wrapped` may be a wrapping that
+        `optafel rotate-key` has since replaced (in the database, not in a table this
+        process kept), and writing it back would undo that."""
         if answers is stored or answers == stored:
             return None
         if answers == Answers():
             return {"answers_sealed": None, "answer_key": None}
-        if wrapped is None:
-            key = secrets.token_bytes(KEY_BYTES)
-            wrapped = self.keyring.wrap(key)
-        else:
-            key = self.keyring.unwrap(wrapped)
-        return {"answers_sealed": seal(key, answers.to_dict()), "answer_key": wrapped}
+        if wrapped is not None:
+            return {"answers_sealed": seal(self.keyring.unwrap(wrapped), answers.to_dict())}
+        key = secrets.token_bytes(KEY_BYTES)
+        return {"answers_sealed": seal(key, answers.to_dict()),
+                "answer_key": self.keyring.wrap(key)}
 
     def check(self) -> None:
         """Raise `AnswerKeyError` now when the key cannot open a stored interview key."""

@@ -32,7 +32,8 @@ SIZE = 256
 
 class StoredInterview(NamedTuple):
     """An interview's row id and its wrapped key (None: no answers), which sealing new
-    answers needs: so that saving them does not read the row first."""
+    answers needs: so that saving them does not read the row first. The key is only
+    opened, never written back (`storage.sealing.SealedAnswers.values`)."""
 
     id: int
     key: bytes | None

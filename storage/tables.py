@@ -294,7 +294,7 @@ class TableRepository:
             sealed = self.sealed.values(found.key, interview.answers, previous.answers)
             if sealed is not None:
                 values.update(sealed)
-                rows[key] = StoredInterview(found.id, sealed["answer_key"])
+                rows[key] = StoredInterview(found.id, sealed.get("answer_key", found.key))
             if values:
                 self.session.execute(_UPDATE_INTERVIEW, {"interview": found.id, **values})
                 wrote = True

@@ -192,6 +192,32 @@ def test_rotating_a_configured_key(database_url: str, monkeypatch: pytest.Monkey
     engine.dispose()
 
 
+def test_a_rotation_while_the_bot_runs_is_not_undone_by_its_next_save(
+        database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The running bot keeps the table it loaded, with each interview's key as it was
+    wrapped then; `rotate-key` wraps it anew meanwhile. A later answer must not write the
+    old wrapping back: once the old key is gone, every answer still opens."""
+    first, second = new_key(), new_key()
+    engine = create_engine_for(database_url, answer_key=first)
+    migrate(engine)
+    saved = _save(engine, _with_marker(a_table()))
+    engine.dispose()
+    running = create_engine_for(database_url, answer_key=f"{second},{first}")  # restarted
+    kept = _load(running, saved.partnership.id)  # this process now keeps the table
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OPTAFEL_ANSWER_KEY", f"{second},{first}")
+    result = CliRunner().invoke(main, ["rotate-key"])
+    assert result.exit_code == 0 and "1 interview keys" in result.output, result.output
+    interview = kept.interviews[0]
+    later = replace(interview, answers=replace(interview.answers, expectations="Later answer"))
+    _save(running, kept.with_interview(later))  # from the kept table
+    running.dispose()
+    engine = create_engine_for(database_url, answer_key=second)  # the old key is gone
+    answers = _load(engine, saved.partnership.id).interviews[0].answers
+    assert (answers.own_interest, answers.expectations) == (MARKER, "Later answer")
+    engine.dispose()
+
+
 def test_existing_answers_are_encrypted_on_migrate(database_url: str) -> None:
     engine = engine_for(database_url)
     try:
