@@ -47,7 +47,7 @@ from bot.http import HttpListener
 from bot.telegram import commands, webhook
 from bot.telegram.errors import delivery_error, is_harmless
 from bot.telegram.events import parse_origin, to_event
-from bot.telegram.polling import Poller, UpdatesRequest
+from bot.telegram.polling import Poller, ReadUpdates, UpdatesRequest
 from bot.telegram.rate_limits import RateLimiter
 from bot.telegram.render import (
     CAPTION_LIMIT,
@@ -122,6 +122,7 @@ class TelegramAdapter(ChatAdapter):
         self.bot_username: str | None = None
         self._poller: Poller | None = None
         self._answering: set[asyncio.Task[Any]] = set()
+        self._read = ReadUpdates()
         self._running = False
         self._receiving = False
         if webhook_url:
@@ -159,6 +160,7 @@ class TelegramAdapter(ChatAdapter):
         if self._poller is not None:
             await self._poller.stop()
             self._poller = None
+        self._read.clear()  # what is not decided yet is read again from the inbox
 
     async def stop(self) -> None:
         if not self._running:
@@ -171,12 +173,15 @@ class TelegramAdapter(ChatAdapter):
         self._inbound = None
 
     # --- inbound ----------------------------------------------------------------------
-    async def _store(self, updates: Sequence[dict[str, Any]]) -> None:
+    async def _store(self, updates: Sequence[dict[str, Any]], read: Sequence[Update]) -> None:
         """Store a batch (as Telegram sent it) in one transaction (raises when that
-        fails), then answer its button presses."""
+        fails), then answer its button presses. What was stored anew is kept as read
+        until it is translated (before the worker can claim it: no await in between)."""
         if self._inbound is None:
             raise RuntimeError("not running")
-        await self._inbound.receive(*(self._received(u) for u in updates))
+        rows = await self._inbound.receive(*(self._received(u) for u in updates))
+        self._read.keep(update for update, row in zip(read, rows, strict=True)
+                        if row is not None)
         for update in updates:
             self._answer_query_of(update)
 
@@ -216,8 +221,10 @@ class TelegramAdapter(ChatAdapter):
             self._answer(str(query["id"]))
 
     async def translate(self, payload: dict[str, Any]) -> list[Event]:
+        update = self._read.take(payload.get("update_id"))
         try:
-            update = Update.de_json(payload, self.bot)
+            if update is None:  # stored by a webhook, another process, before a restart
+                update = Update.de_json(payload, self.bot)
         except Exception as error:  # not an update we can read: retrying will not help
             raise Unreadable(type(error).__name__) from None
         event = to_event(update, self.bot_username) if update is not None else None

@@ -17,10 +17,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
-from telegram import Bot
+from telegram import Bot, Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
@@ -29,7 +30,8 @@ from bot.telegram.errors import retry_seconds
 
 log = logging.getLogger(__name__)
 
-Store = Callable[[Sequence[dict[str, Any]]], Awaitable[None]]
+# A batch as Telegram sent it (JSON), and as python-telegram-bot read it.
+Store = Callable[[Sequence[dict[str, Any]], Sequence[Update]], Awaitable[None]]
 LONGEST_WAIT = 30.0
 # At a stop, how long the batch in hand may take to be stored and confirmed.
 STOP_GRACE = 2.0
@@ -50,6 +52,30 @@ class UpdatesRequest(HTTPXRequest):
         self.received = [u for u in result if isinstance(u, dict)] \
             if isinstance(result, list) else []
         return data
+
+
+class ReadUpdates:
+    """The updates of the batches this process polled, as python-telegram-bot read them,
+    from being stored until they are translated: so that each is read once, not again
+    from its stored JSON. At most `SIZE` (the oldest go first: those decided elsewhere,
+    by another process, are never taken); `clear` at a stop."""
+
+    SIZE = 1000
+
+    def __init__(self) -> None:
+        self._updates: OrderedDict[int, Update] = OrderedDict()
+
+    def keep(self, updates: Iterable[Update]) -> None:
+        for update in updates:
+            self._updates[update.update_id] = update
+        while len(self._updates) > self.SIZE:
+            self._updates.popitem(last=False)
+
+    def take(self, update_id: object) -> Update | None:
+        return self._updates.pop(update_id, None) if isinstance(update_id, int) else None
+
+    def clear(self) -> None:
+        self._updates.clear()
 
 
 def next_wait(previous: float) -> float:
@@ -99,7 +125,7 @@ class Poller:
                     batch = self.request.received
                     self._storing = True
                     try:
-                        await self.store(batch)
+                        await self.store(batch, updates)
                     finally:
                         self._storing = False
                     offset = updates[-1].update_id + 1  # confirmed by the next call
