@@ -149,33 +149,11 @@ class OutboxRepository:
         heads = self.session.scalars(_HEADS).all()
         if not heads:
             return []
-        stmt = (
-            sa.select(
-                OutboxRow.id,
-                OutboxRow.platform,
-                OutboxRow.partnership_id,
-                OutboxRow.kind,
-                OutboxRow.destination,
-                OutboxRow.payload,
-                OutboxRow.attempts,
-                OutboxRow.progress,
-                OutboxRow.retry_until,
-                OutboxRow.in_doubt,
-                OutboxRow.created_at,
-            )
-            # Inlined: a long list of waiting destinations never runs into a bind limit.
-            .where(OutboxRow.id.in_(sa.bindparam("heads", heads, expanding=True,
-                                                  literal_execute=True)))
-            # Checked again: on PostgreSQL a row another process claimed or sent since the
-            # heads were read is skipped or, once its lock is free, fails these.
-            .where(_pending, OutboxRow.next_attempt_at <= now)
-            .where(sa.true() if platforms is None else OutboxRow.platform.in_(list(platforms)))
-            .order_by(OutboxRow.id)
-            .limit(limit)
-        )
-        if self._postgresql:
-            stmt = stmt.with_for_update(skip_locked=True)
-        rows = self.session.execute(stmt).all()
+        params: dict[str, Any] = {"heads": heads, "now": now, "limit": limit}
+        if platforms is not None:
+            params["platforms"] = list(platforms)
+        stmt = _CLAIM[(platforms is None, self._postgresql)]
+        rows = self.session.execute(stmt, params).all()
         if not rows:
             return []
         items = []
@@ -201,10 +179,10 @@ class OutboxRepository:
                 in_doubt=r.in_doubt,
                 created_at=r.created_at,
             ))
-        for item in items:
-            self._update(OutboxRow.id == item.id,
-                         next_attempt_at=now + timedelta(seconds=lease_seconds),
-                         lease_token=item.lease, lease_owner=owner, in_doubt=True)
+        if items:
+            until = now + timedelta(seconds=lease_seconds)
+            self.session.execute(_LEASE, [{"item": item.id, "until": until, "lease": item.lease,
+                                           "holder": owner} for item in items])
         return items
 
     def lease_owners(self, now: datetime) -> set[int]:
@@ -354,6 +332,28 @@ def _heads() -> sa.Select[tuple[int]]:
 _HEADS = _heads()
 
 
+def _claim_statement(all_platforms: bool, postgresql: bool) -> sa.Select[Any]:
+    """The waiting heads (`_HEADS`) that are due, built once per variant."""
+    c = _outbox.c
+    stmt = (
+        sa.select(c.id, c.platform, c.partnership_id, c.kind, c.destination, c.payload,
+                  c.attempts, c.progress, c.retry_until, c.in_doubt, c.created_at)
+        # Inlined: a long list of waiting destinations never runs into a bind limit.
+        .where(c.id.in_(sa.bindparam("heads", expanding=True, literal_execute=True)))
+        # Checked again: on PostgreSQL a row another process claimed or sent since the
+        # heads were read is skipped or, once its lock is free, fails these.
+        .where(_pending, c.next_attempt_at <= sa.bindparam("now"))
+        .order_by(c.id)
+        .limit(sa.bindparam("limit"))
+    )
+    if not all_platforms:
+        stmt = stmt.where(c.platform.in_(sa.bindparam("platforms", expanding=True)))
+    return stmt.with_for_update(skip_locked=True) if postgresql else stmt
+
+
+_CLAIM = {(a, p): _claim_statement(a, p) for a in (True, False) for p in (True, False)}
+
+
 def _lease_head() -> sa.Update:
     """Lease one item, only when no older item to its destination is waiting."""
     older = _outbox.alias()
@@ -369,6 +369,10 @@ def _lease_head() -> sa.Update:
 
 
 _LEASE_HEAD = _lease_head()
+# A claimed item, leased (its claim found it the head of its destination).
+_LEASE = (sa.update(_outbox).where(_outbox.c.id == sa.bindparam("item"))
+          .values(next_attempt_at=sa.bindparam("until"), lease_token=sa.bindparam("lease"),
+                  lease_owner=sa.bindparam("holder"), in_doubt=True))
 
 # Built once: they run for every message.
 _ADD = sa.insert(_outbox)
