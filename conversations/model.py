@@ -271,6 +271,8 @@ class Table:
 
 def _upsert(items: tuple, item: Any, key: Any) -> tuple:
     """Replace the element with the same key in place, or append it."""
-    if any(key(x) == key(item) for x in items):
-        return tuple(item if key(x) == key(item) else x for x in items)
+    wanted = key(item)
+    for n, x in enumerate(items):
+        if key(x) == wanted:
+            return (*items[:n], item, *items[n + 1:])
     return (*items, item)

@@ -168,7 +168,7 @@ class TableRepository:
         interviews, wrote_interviews = self._save_interviews(
             before, table.interviews, member_ids, round_ids, older)
         wrote |= wrote_interviews
-        agreements = _changed(table.agreements, before.table.agreements, lambda a: a.number)
+        agreements = _changed(table.agreements, before.table.agreements, _number)
         if agreements:
             save_agreements(self.session, row.id, agreements, member_ids)
             wrote = True
@@ -211,7 +211,7 @@ class TableRepository:
     def _save_members(self, partnership_id: int, before: Loaded,
                       members: tuple[Member, ...]) -> _Written[MemberRow]:
         written: _Written[MemberRow] = _Written()
-        for member in _changed(members, before.table.members, lambda m: m.user_id):
+        for member in _changed(members, before.table.members, _member_key):
             row = self._row(MemberRow, before.member_ids.get(member.user_id))
             if row is None:
                 row = MemberRow(partnership_id=partnership_id, user_id=member.user_id)
@@ -231,7 +231,7 @@ class TableRepository:
                      ) -> tuple[_Written[RoundRow], list[RoundRow]]:
         """The rounds written, and the stored rows of rounds older than `before` holds."""
         written: _Written[RoundRow] = _Written()
-        changed = _changed(rounds, before.table.rounds, lambda r: r.number)
+        changed = _changed(rounds, before.table.rounds, _number)
         unknown = [r.number for r in changed if r.number not in before.round_ids]
         older = list(self.session.scalars(sa.select(RoundRow).where(
             RoundRow.partnership_id == partnership_id, RoundRow.number.in_(unknown)))
@@ -274,8 +274,7 @@ class TableRepository:
                 stored[(number, user_id)] = self._interview(row, number, user_id)
         new: dict[tuple[int, str], InterviewRow] = {}
         wrote = False
-        for interview in _changed(interviews, before.table.interviews,
-                                  lambda i: (i.round_number, i.user_id)):
+        for interview in _changed(interviews, before.table.interviews, _interview_key):
             key = (interview.round_number, interview.user_id)
             round_id, member_id = round_ids.get(key[0]), member_ids.get(key[1])
             if round_id is None:
@@ -432,15 +431,49 @@ class _Written(Generic[V]):
         self.changed = False
 
 
+def _in_place(items: tuple[V, ...], before: tuple[V, ...],
+              key: Callable[[V], Any]) -> list[int] | None:
+    """Where `items` is `before` with some elements replaced in place (another object with
+    the same key at the same position; nothing added, moved or left out): the positions
+    replaced. None otherwise. The usual event — one answer — changes one interview so:
+    this finds it without looking at the others' keys."""
+    if items is before:
+        return []
+    if len(items) != len(before):
+        return None
+    replaced = [n for n, (item, old) in enumerate(zip(items, before, strict=True))
+                if item is not old]
+    return replaced if all(key(items[n]) == key(before[n]) for n in replaced) else None
+
+
 def _changed(items: tuple[V, ...], before: tuple[V, ...], key: Callable[[V], Any]) -> list[V]:
     """The items that are not the very object `before` holds under their key."""
+    places = _in_place(items, before, key)
+    if places is not None:
+        return [items[n] for n in places]
     kept = {key(item): item for item in before}
     return [item for item in items if kept.get(key(item)) is not item]
+
+
+def _member_key(member: Member) -> str:
+    return member.user_id
+
+
+def _interview_key(interview: Interview) -> tuple[int, str]:
+    return interview.round_number, interview.user_id
+
+
+def _number(item: Round | Agreement) -> int:
+    return item.number
 
 
 def _whole(before: Table, table: Table) -> bool:
     """Whether `table` holds all that a load after saving it reads: every member and
     agreement of `before`, the latest round of each kind, and each of its interviews."""
+    if (table.rounds is before.rounds and table.agreements is before.agreements
+            and _in_place(table.members, before.members, _member_key) is not None
+            and _in_place(table.interviews, before.interviews, _interview_key) is not None):
+        return True  # what was loaded (whole), some of it replaced in place
     numbers = {r.number for r in table.rounds}
     latest = {r.kind: r.number for r in table.rounds}
     return (
@@ -458,25 +491,35 @@ def _as_loaded(before: Table, table: Table, partnership_id: int,
                member_ids: dict[str, int]) -> Table:
     """`table` as a load reads it back: in the database's order, times in UTC, values
     through their stored form. What `before` holds is taken over as it is."""
-    kept = {id(x) for x in (before.partnership, *before.members, *before.rounds,
-                            *before.interviews, *before.agreements)}
-
-    def stored(value: V, convert: Callable[[V], V]) -> V:
-        return value if id(value) in kept else _utc(convert(value))
 
     def receivers_in_order(a: Agreement) -> Agreement:
         return replace(a, receivers=tuple(sorted(a.receivers, key=member_ids.__getitem__)))
 
+    def stored(items: tuple[V, ...], loaded: tuple[V, ...], key: Callable[[V], Any],
+               convert: Callable[[V], V], order: Callable[[V], Any]) -> tuple[V, ...]:
+        places = _in_place(items, loaded, key)
+        if places is not None:  # in the loaded (stored) order: convert what was replaced
+            found = list(loaded)
+            for n in places:
+                found[n] = _utc(convert(items[n]))
+            return tuple(found)
+        kept = {id(x) for x in loaded}
+        return tuple(sorted((x if id(x) in kept else _utc(convert(x)) for x in items),
+                            key=order))
+
+    partnership = table.partnership
+    if partnership is not before.partnership:
+        partnership = _utc(replace(partnership, id=partnership_id))
     return Table(
-        partnership=stored(table.partnership, lambda p: replace(p, id=partnership_id)),
-        members=tuple(sorted((stored(m, _same) for m in table.members),
-                             key=lambda m: member_ids[m.user_id])),
-        rounds=tuple(sorted((stored(r, _round_as_stored) for r in table.rounds),
-                            key=lambda r: r.number)),
-        interviews=tuple(sorted((stored(i, _interview_as_stored) for i in table.interviews),
-                                key=lambda i: (i.round_number, member_ids[i.user_id]))),
-        agreements=tuple(sorted((stored(a, receivers_in_order) for a in table.agreements),
-                                key=lambda a: a.number)),
+        partnership=partnership,
+        members=stored(table.members, before.members, _member_key, _same,
+                       lambda m: member_ids[m.user_id]),
+        rounds=stored(table.rounds, before.rounds, _number, _round_as_stored, _number),
+        interviews=stored(table.interviews, before.interviews, _interview_key,
+                          _interview_as_stored,
+                          lambda i: (i.round_number, member_ids[i.user_id])),
+        agreements=stored(table.agreements, before.agreements, _number, receivers_in_order,
+                          _number),
     )
 
 
