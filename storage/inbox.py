@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.claims import claim_variants
 from storage.schema import InboxRow
 
 EVENT = "event"  # a core event, as `storage.serialization.event_to_json` writes it
@@ -129,9 +130,9 @@ class InboxRepository:
         return result.rowcount  # type: ignore[attr-defined]
 
 
-def _claim_statement(all_platforms: bool, postgresql: bool) -> sa.Select[Any]:
-    """The claim's query, built once per variant (building it costs more than running
-    it): due rows without an earlier undecided row of the same actor or chat."""
+def _claim_query() -> sa.Select[Any]:
+    """The claim's query (built once: building it costs more than running it): due rows
+    without an earlier undecided row of the same actor or chat."""
     row, earlier = _inbox.c, _inbox.alias().c
     same_actor = (row.actor.is_not(None)) & (earlier.actor == row.actor)
     same_chat = (row.chat.is_not(None)) & (earlier.chat == row.chat)
@@ -141,18 +142,15 @@ def _claim_statement(all_platforms: bool, postgresql: bool) -> sa.Select[Any]:
                earlier.next_attempt_at.is_not(None), same_actor | same_chat)
         .exists()
     )
-    stmt = (
+    return (
         sa.select(row.id, row.platform, row.kind, row.payload, row.attempts, row.received_at)
         .where(row.next_attempt_at <= sa.bindparam("now"), ~blocked)
         .order_by(row.id)
         .limit(sa.bindparam("limit"))
     )
-    if not all_platforms:
-        stmt = stmt.where(row.platform.in_(sa.bindparam("platforms", expanding=True)))
-    return stmt.with_for_update(skip_locked=True) if postgresql else stmt
 
 
-_CLAIM = {(a, p): _claim_statement(a, p) for a in (True, False) for p in (True, False)}
+_CLAIM = claim_variants(_claim_query(), _inbox.c.platform)
 
 
 # Built once: they run for every event.

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from conversations.effects import EditMessage, Effect, SendPrivate, destination
 from conversations.messages import Message
+from storage.claims import claim_variants
 from storage.schema import OutboxRow
 from storage.serialization import effect_from_json, effect_to_json
 
@@ -332,10 +333,10 @@ def _heads() -> sa.Select[tuple[int]]:
 _HEADS = _heads()
 
 
-def _claim_statement(all_platforms: bool, postgresql: bool) -> sa.Select[Any]:
-    """The waiting heads (`_HEADS`) that are due, built once per variant."""
+def _claim_query() -> sa.Select[Any]:
+    """The waiting heads (`_HEADS`) that are due."""
     c = _outbox.c
-    stmt = (
+    return (
         sa.select(c.id, c.platform, c.partnership_id, c.kind, c.destination, c.payload,
                   c.attempts, c.progress, c.retry_until, c.in_doubt, c.created_at)
         # Inlined: a long list of waiting destinations never runs into a bind limit.
@@ -346,12 +347,9 @@ def _claim_statement(all_platforms: bool, postgresql: bool) -> sa.Select[Any]:
         .order_by(c.id)
         .limit(sa.bindparam("limit"))
     )
-    if not all_platforms:
-        stmt = stmt.where(c.platform.in_(sa.bindparam("platforms", expanding=True)))
-    return stmt.with_for_update(skip_locked=True) if postgresql else stmt
 
 
-_CLAIM = {(a, p): _claim_statement(a, p) for a in (True, False) for p in (True, False)}
+_CLAIM = claim_variants(_claim_query(), _outbox.c.platform)
 
 
 def _lease_head() -> sa.Update:
