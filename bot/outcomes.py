@@ -4,8 +4,9 @@ Each outcome is a fenced write of one outbox item (`storage.outbox`). When many 
 at one moment — ten partners answered, ten replies went out — writing each in a
 transaction of its own costs more than the writes themselves. So the first outcome is
 written at once, and the ones that arrive meanwhile wait for it and are then written
-together in one transaction (a group commit). Each caller still learns its own result,
-and nobody's outcome is written later than the transaction under way allows.
+together in one transaction (a group commit). Each caller still learns its own result;
+when the shared transaction fails, each outcome is written again on its own, so that a
+failure is only ever the failing outcome's.
 """
 
 from __future__ import annotations
@@ -41,16 +42,14 @@ class Outcomes:
         try:
             while self._waiting:
                 batch, self._waiting = self._waiting, []
-                try:
-                    results = await asyncio.to_thread(self._commit, [w for w, _ in batch])
-                except Exception as error:  # noqa: BLE001 - each caller gets it
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_exception(error)
-                else:
-                    for (_, done), result in zip(batch, results, strict=True):
-                        if not done.done():
-                            done.set_result(result)
+                outcomes = await asyncio.to_thread(self._commit, [w for w, _ in batch])
+                for (_, done), outcome in zip(batch, outcomes, strict=True):
+                    if done.done():
+                        continue
+                    if isinstance(outcome, BaseException):
+                        done.set_exception(outcome)
+                    else:
+                        done.set_result(outcome)
             batch = []
         finally:
             self._writer = None
@@ -58,7 +57,24 @@ class Outcomes:
                 done.cancel()
             self._waiting = []
 
-    def _commit(self, writes: list[Write]) -> list[bool]:
+    def _commit(self, writes: list[Write]) -> list[bool | Exception]:
+        """All in one transaction; when that fails (a deadlock on PostgreSQL with another
+        transaction that locks several items, say), each again in one of its own, so that
+        one write's failure is its own and nothing else's."""
+        try:
+            return list(self._transaction(writes))
+        except Exception as error:  # noqa: BLE001 - told to the caller of each write
+            if len(writes) == 1:
+                return [error]
+        outcomes: list[bool | Exception] = []
+        for write in writes:
+            try:
+                outcomes += self._transaction([write])
+            except Exception as error:  # noqa: BLE001 - told to that write's caller
+                outcomes.append(error)
+        return outcomes
+
+    def _transaction(self, writes: list[Write]) -> list[bool]:
         with UnitOfWork(self.engine) as uow:
             results = [write(uow.outbox) for write in writes]
             uow.commit()
