@@ -180,8 +180,9 @@ class TelegramAdapter(ChatAdapter):
         if self._inbound is None:
             raise RuntimeError("not running")
         rows = await self._inbound.receive(*(self._received(u) for u in updates))
-        self._read.keep(update for update, row in zip(read, rows, strict=True)
-                        if row is not None)
+        stored = {u.get("update_id") for u, row in zip(updates, rows, strict=True)
+                  if row is not None}
+        self._read.keep(update for update in read if update.update_id in stored)
         for update in updates:
             self._answer_query_of(update)
 
