@@ -50,6 +50,25 @@ async def test_killed_while_waiting_out_a_429_the_reveal_goes_on_from_the_next_p
     assert_revealed_once(fake, before, answers)
 
 
+async def test_killed_after_the_reveal_was_decided_before_its_first_part_went_out(
+        fake: FakeTelegram, bots: Bots, database_url: str) -> None:
+    """The decision committed and leased the reveal to its own delivery; the process dies
+    as the first part is on its way (it never arrives). The next process takes over the
+    dead one's lease and posts the whole reveal, once."""
+    answers = await ready_to_reveal(fake, database_url)
+    bot = await start_polling(bots, fake)
+    fake.hooks.on("received", nth(1), bot.kill)
+    before = await _reveal(fake)
+    await fake.wait_for(lambda: not bot.alive, WAIT, "the kill before part 1")
+    assert len(fake.in_chat(GROUP.id)) == before  # nothing of the reveal arrived
+
+    await start_polling(bots, fake)
+    await fake.wait_for(lambda: "To talk about" in fake.last_in(GROUP.id).text, WAIT,
+                        "the whole reveal")
+    await bots.delivered()
+    assert_revealed_once(fake, before, answers)
+
+
 async def test_killed_between_two_parts_no_part_is_repeated_or_lost(
         fake: FakeTelegram, bots: Bots, database_url: str) -> None:
     answers = await ready_to_reveal(fake, database_url)

@@ -65,7 +65,9 @@ def test_ctrl_c_in_the_terminal_says_goodbye_at_once(tmp_path: Path):
     time.sleep(1)  # stdin stays open and empty, as in a terminal where nobody types
     process.send_signal(signal.SIGINT)
     try:
-        code = process.wait(timeout=10)  # at once: not only after the next Enter
+        # At once, not only after the next Enter (which never comes): the bound is only
+        # for a machine busy with the rest of the suite (once it took more than 10 s).
+        code = process.wait(timeout=30)
     finally:
         process.kill()
     reader.join(5)
