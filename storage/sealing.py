@@ -69,16 +69,6 @@ class SealedAnswers:
         key = self.keyring.unwrap(row.answer_key)
         return Answers.from_dict(unseal(key, row.answers_sealed))
 
-    def write(self, row: InterviewRow, answers: Answers, stored: Answers | None = None) -> bool:
-        """Seal `answers` into `row`, only when they differ from what it holds; whether
-        they did. `stored`: what it holds, when the caller knows (then it is not unsealed)."""
-        if answers is stored:
-            return False
-        values = self.values(row.answer_key, answers, self.read(row) if stored is None else stored)
-        for column, value in (values or {}).items():
-            setattr(row, column, value)
-        return values is not None
-
     def values(self, wrapped: bytes | None, answers: Answers,
                stored: Answers) -> dict[str, bytes | None] | None:
         """The columns to write so that an interview that holds `stored` under the wrapped

@@ -283,9 +283,9 @@ class TableRepository:
                 raise ValueError(f"interview for {interview.user_id!r}, who is not a member")
             found, previous = rows.get(key), stored.get(key)
             if found is None or previous is None:
+                sealed = self.sealed.values(None, interview.answers, Answers()) or {}
                 row = new[key] = InterviewRow(round_id=round_id, member_id=member_id,
-                                              **_interview_values(interview))
-                self.sealed.write(row, interview.answers, Answers())
+                                              **_interview_values(interview), **sealed)
                 self.session.add(row)
                 continue
             values = {k: v for k, v in _interview_values(interview).items()
