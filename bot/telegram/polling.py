@@ -49,8 +49,7 @@ class UpdatesRequest(HTTPXRequest):
     def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
         data = super().parse_json_payload(payload)
         result = data.get("result") if data.get("ok") else None
-        self.received = [u for u in result if isinstance(u, dict)] \
-            if isinstance(result, list) else []
+        self.received = result if isinstance(result, list) else []
         return data
 
 
