@@ -10,8 +10,9 @@ For each size (default 10 and 50 partners) it runs, side by side in one process:
   whose one handler replies to every message (`sendMessage` with a keyboard) and to every
   button (`answerCallbackQuery`, then `editMessageText`);
 * ours: the service `optafel run` starts (`bot.bootstrap.build_service`, Telegram by long
-  polling, default settings) on a fresh database, with a partnership of that many partners
-  who joined an interest round by its invitation and are in the middle of the interview.
+  polling, default settings, its start-up objects frozen as `optafel run` does) on a fresh
+  database, with a partnership of that many partners who joined an interest round by its
+  invitation and are in the middle of the interview.
 
 Every partner then sends at one moment (all updates waiting in one `getUpdates`): a typed
 answer (steps 2–4 of the interview, one round per step) and a checkbox press (step 5, one
@@ -202,7 +203,7 @@ async def floor(partners: int, pause: float) -> Figures:
 
 # --- ours: the service `optafel run` starts -----------------------------------------------
 async def ours(partners: int, database_url: str, pause: float) -> Figures:
-    from bot.bootstrap import build_service
+    from bot.bootstrap import build_service, freeze_start_up_objects
     from bot.config import Settings
     from tests.fakes.telegram_api import BOT_TOKEN, FakeTelegram
     from tests.fakes.telegram_updates import TgChat, TgUser
@@ -216,6 +217,7 @@ async def ours(partners: int, database_url: str, pause: float) -> Figures:
     )
     service = build_service(settings)
     await service.start()
+    freeze_start_up_objects()  # as `optafel run` does
     try:
         group = TgChat.group(-1009000000001, "Bench partnership", supergroup=True)
         coordinator = TgUser(2999, "Coordinator", language_code="en")

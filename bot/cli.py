@@ -101,7 +101,7 @@ async def _console(settings: Settings) -> bool:
 
 
 async def _serve(settings: Settings) -> None:
-    from bot.bootstrap import build_service
+    from bot.bootstrap import build_service, freeze_start_up_objects
 
     service = build_service(settings)
     stop = asyncio.Event()
@@ -109,6 +109,7 @@ async def _serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await service.start()
+    freeze_start_up_objects()
     logging.getLogger("optafel").info(
         "running %s on http://%s:%s",
         ", ".join(settings.platforms),
