@@ -129,7 +129,8 @@ class Delivery(Worker):
         if self.running:
             return
         self._stopping = False
-        self._owner = await asyncio.to_thread(hold_owner, self.engine)
+        # Longer than between two heartbeats (`_heartbeat`, which keeps the lock).
+        self._owner = await asyncio.to_thread(hold_owner, self.engine, self._lease_seconds)
         await asyncio.to_thread(self._take_over_the_dead)
         await super().start()
         self._heartbeat_task = asyncio.create_task(self._heartbeat())
@@ -248,12 +249,15 @@ class Delivery(Worker):
                 self.wake()
 
     async def _heartbeat(self) -> None:
-        """Renew the leases of the items being sent, so that a long send (a rate-limit
-        wait inside the SDK) is never taken over; take over the items of processes that
-        died meanwhile."""
+        """Keep this process's owner lock (taken again when the database dropped it) and
+        renew the leases of the items being sent, so that a long send (a rate-limit wait
+        inside the SDK) is never taken over; take over the items of processes that died
+        meanwhile."""
         while True:
             await asyncio.sleep(self._lease_seconds / 3)
             try:
+                if self._owner is not None:
+                    await asyncio.to_thread(self._owner.keep)
                 leases = tuple(f.item.lease for f in self._flights.values())
                 if leases:
                     await asyncio.to_thread(self._renew, leases)

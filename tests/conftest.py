@@ -58,6 +58,23 @@ def _reset_postgresql(url: str) -> None:
         engine.dispose()
 
 
+def drop_connections(url: str) -> int:
+    """End every other connection to this run's own PostgreSQL database, as a server
+    restart or a failover does (refuses any other database); how many it ended."""
+    name = sa.make_url(url).database or ""
+    if not name.startswith(_OWN_DATABASE_PREFIX):
+        raise RuntimeError("refusing to touch a database the tests did not create")
+    engine = create_engine_for(url)
+    try:
+        with engine.begin() as connection:
+            return connection.scalar(sa.text(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))"
+                " FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"),
+                {"name": name}) or 0
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def postgresql_url(postgresql_server_url: str | None) -> str:
     """An empty PostgreSQL database of this run's own; skips where none is configured."""

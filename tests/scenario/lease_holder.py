@@ -15,7 +15,7 @@ from storage.unit_of_work import UnitOfWork
 
 def main(url: str, now: datetime) -> None:
     engine = create_engine_for(url)
-    owner = hold_owner(engine)
+    owner = hold_owner(engine, 15.0)
     with UnitOfWork(engine) as uow:
         items = uow.outbox.claim(now, limit=100, lease_seconds=3600, owner=owner.id)
         uow.commit()
