@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -371,8 +372,27 @@ class Delivery(Worker):
     async def _fenced(self, write: Callable[..., bool], item: OutboxItem, *args: object) -> None:
         """Write one fenced outcome of `item` (with the others of that moment,
         `bot.outcomes`), to its end even when the send is cut off meanwhile; LeaseLost
-        when the item is no longer ours (then nothing was written)."""
-        if not await _uninterrupted(self._outcomes.write(lambda o: write(o, item, *args))):
+        when the item is no longer ours (then nothing was written).
+
+        When the database refuses it (a restart takes a second or two), it is tried again
+        for a third of the lease — the part surely left of it, the heartbeat renewing the
+        rest — but not once stopping has begun: meanwhile the item stays ours, so what
+        the platform took is not sent again."""
+        deadline = time.monotonic() + self._lease_seconds / 3
+        wait = 0.05
+        while True:
+            try:
+                written = await _uninterrupted(
+                    self._outcomes.write(lambda o: write(o, item, *args)))
+                break
+            except Exception as error:
+                if self._stopping or time.monotonic() + wait >= deadline:
+                    raise
+                log.warning("outbox item %s: its outcome could not be written (%s), "
+                            "trying again", item.id, type(error).__name__)
+                await asyncio.sleep(wait)
+                wait = min(2 * wait, 1.0)
+        if not written:
             raise LeaseLost(item.id)
 
     def _give_up(self, item: OutboxItem, error: DeliveryError) -> None:

@@ -46,7 +46,7 @@ class World:
 
     @classmethod
     async def start(cls, fake: FakeTelegram, database_url: str, *, webhook: bool = False,
-                    language: str = "en") -> World:
+                    language: str = "en", **runtime_options: object) -> World:
         port = free_port() if webhook else 0
         settings = Settings(
             _env_file=None,
@@ -61,7 +61,7 @@ class World:
             telegram_webhook_secret=WEBHOOK_SECRET if webhook else None,
         )
         # As `optafel run` does it (bot/cli.py): the service with every configured adapter.
-        service = build_service(settings, drain_interval=0.05)
+        service = build_service(settings, **{"drain_interval": 0.05, **runtime_options})
         await service.start()
         telegram = service.runtime.adapters["telegram"]
         assert isinstance(telegram, TelegramAdapter)
