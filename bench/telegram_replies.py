@@ -10,9 +10,10 @@ For each size (default 10 and 50 partners) it runs, side by side in one process:
   whose one handler replies to every message (`sendMessage` with a keyboard) and to every
   button (`answerCallbackQuery`, then `editMessageText`);
 * ours: the service `optafel run` starts (`bot.bootstrap.build_service`, Telegram by long
-  polling, default settings, its start-up objects frozen as `optafel run` does) on a fresh
-  database, with a partnership of that many partners who joined an interest round by its
-  invitation and are in the middle of the interview.
+  polling, default settings, its start-up objects frozen as `optafel run` does — for the
+  rest of the run, so the floor of a next size has that too) on a fresh database, with a
+  partnership of that many partners who joined an interest round by its invitation and
+  are in the middle of the interview.
 
 Every partner then sends at one moment (all updates waiting in one `getUpdates`): a typed
 answer (steps 2–4 of the interview, one round per step) and a checkbox press (step 5, one
