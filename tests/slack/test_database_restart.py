@@ -40,8 +40,10 @@ async def test_after_the_database_dropped_every_connection_the_next_command_is_a
         lease = ws.runtime.delivery.lease("slack")
         assert lease is not None and lease.owner is not None
         other_process = hold_owner(observer, 0)
-        await eventually(lambda: other_process.alive({lease.owner}) == {lease.owner})
-        other_process.close()
+        try:
+            await eventually(lambda: other_process.alive({lease.owner}) == {lease.owner})
+        finally:
+            other_process.close()
     finally:
         await ws.stop()
         observer.dispose()
