@@ -8,6 +8,7 @@ import sys
 import time
 from datetime import datetime
 
+from bot.delivery import LEASE_SECONDS
 from storage.database import create_engine_for
 from storage.owners import hold_owner
 from storage.unit_of_work import UnitOfWork
@@ -15,7 +16,7 @@ from storage.unit_of_work import UnitOfWork
 
 def main(url: str, now: datetime) -> None:
     engine = create_engine_for(url)
-    owner = hold_owner(engine, 15.0)
+    owner = hold_owner(engine, LEASE_SECONDS)  # as the delivery of `optafel run`
     with UnitOfWork(engine) as uow:
         items = uow.outbox.claim(now, limit=100, lease_seconds=3600, owner=owner.id)
         uow.commit()

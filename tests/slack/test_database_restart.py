@@ -9,7 +9,7 @@ import pytest
 from storage.owners import hold_owner
 from tests.conftest import drop_connections, engine_for
 from tests.fakes.slack_api import FakeSlackApi
-from tests.slack.workspace import CHANNEL_ID, CHANNEL_NAME, Workspace, section_text
+from tests.slack.workspace import CHANNEL_ID, CHANNEL_NAME, Workspace, open_round, section_text
 from tests.waiting import eventually
 
 
@@ -23,9 +23,7 @@ async def test_after_the_database_dropped_every_connection_the_next_command_is_a
     observer = engine_for(postgresql_url)
     try:
         anna = ws.user("U0ANNA", "anna")
-        await anna.command("setup")
-        await anna.command("partners <@U0ANNA|anna>")
-        await anna.command("round")
+        await open_round(anna)
         await anna.press("Let's start")
 
         assert drop_connections(postgresql_url) >= 2  # the pool's and the owner lock's

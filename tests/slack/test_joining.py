@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from tests.slack.workspace import Workspace, section_text
+from tests.slack.workspace import Workspace, open_round, section_text
 
 
 async def test_only_channel_members_join_with_the_button(workspace: Workspace) -> None:
     anna = workspace.user("U0ANNA", "anna")
     bert = workspace.user("U0BERT", "bert")
     zoe = workspace.user("U0ZOE", "zoe", in_channel=False)  # e.g. saw a shared screenshot
-    await anna.command("setup")
-    await anna.command("partners <@U0ANNA|anna>")
-    await anna.command("round")
+    await open_round(anna)
     announcement = workspace.channel_messages()[-1]
     await zoe.press("I'm taking part", on=announcement)
     assert "ask the coordinator (anna)" in section_text(zoe.last_dm())

@@ -10,7 +10,7 @@ from tests.conftest import ANSWER_KEY
 from tests.fakes.slack_api import BOT_TOKEN
 from tests.fakes.slack_requests import SIGNING_SECRET
 from tests.log_capture import logged
-from tests.slack.workspace import Workspace, section_text, walk
+from tests.slack.workspace import Workspace, open_round, section_text, walk
 
 MARKERS = ("MARKER-ORG-s1", "MARKER-OWN-s2", "MARKER-HOPE-s3")
 
@@ -25,9 +25,7 @@ async def test_a_full_round_logs_no_secret_and_no_answer(workspace: Workspace,
                                                          caplog: pytest.LogCaptureFixture):
     caplog.set_level(logging.DEBUG)
     anna = workspace.user("U0ANNA", "anna")
-    await anna.command("setup")
-    await anna.command("partners <@U0ANNA|anna>")
-    await anna.command("round")
+    await open_round(anna)
     org, own, hope = MARKERS
     await walk(anna, org, own_interest=own, expectations=hope)
     await anna.command("reveal")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes.slack_api import FakeSlackApi
-from tests.slack.workspace import CHANNEL_ID, CHANNEL_NAME, Workspace, section_text
+from tests.slack.workspace import CHANNEL_ID, CHANNEL_NAME, Workspace, open_round, section_text
 
 
 async def test_a_button_pressed_after_a_restart_still_answers(
@@ -16,9 +16,7 @@ async def test_a_button_pressed_after_a_restart_still_answers(
     first = await Workspace.start(slack_api, database_url)
     try:
         anna = first.user("U0ANNA", "anna")
-        await anna.command("setup")
-        await anna.command("partners <@U0ANNA|anna>")
-        await anna.command("round")
+        await open_round(anna)
         await anna.press("Let's start")
         await anna.say("Gemeente Utrecht")
         asked = anna.last_dm()

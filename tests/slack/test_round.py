@@ -7,6 +7,7 @@ from tests.slack.workspace import (
     CHANNEL_ID,
     Workspace,
     elements,
+    open_round,
     raw_section_text,
     section_text,
     walk,
@@ -93,9 +94,7 @@ async def test_typed_formatting_shows_as_typed_in_the_channel(workspace: Workspa
     """Slack mrkdwn would make `*bold*` bold; a partner's answer must show as typed."""
     anna = workspace.user("U0ANNA", "anna")
     typed = "*bold* _it_ ~x~ `code`"
-    await anna.command("setup")
-    await anna.command("partners <@U0ANNA|anna>")
-    await anna.command("round")
+    await open_round(anna)
     await walk(anna, typed, own_interest="a*b*c and *also bold*")
     await anna.command("reveal")
     received = [raw_section_text(m) for m in workspace.channel_messages()]

@@ -212,6 +212,14 @@ class SlackUser:
         return await self.ws.requests.interaction(payload)
 
 
+async def open_round(coordinator: SlackUser) -> None:
+    """The coordinator sets up the channel, lists only themselves as partner and opens a
+    round: their welcome waits in their DM."""
+    await coordinator.command("setup")
+    await coordinator.command(f"partners <@{coordinator.user_id}|{coordinator.name}>")
+    await coordinator.command("round")
+
+
 async def walk(person: SlackUser, organisation: str, *, org_interest: str | None = None,
                own_interest: str | None = None, gets: tuple[str, ...] = ("Knowledge",),
                get_note: str | None = None, gives: tuple[str, ...] = ("Network",),
