@@ -113,11 +113,13 @@ class InboxWorker(Worker):
         async with self._lock:
             claimed: list[InboxItem] = []
             running: set[asyncio.Task[bool]] = set()
+            more = True  # whether claiming can find rows that nothing new woke us for
             try:
                 while True:
-                    if not claimed and len(running) < self.concurrency:
+                    if not claimed and len(running) < self.concurrency \
+                            and (more or self._wake.is_set()):
                         self._wake.clear()  # what is stored from now on wakes the wait
-                        claimed = await asyncio.to_thread(self._claim)
+                        claimed, more = await asyncio.to_thread(self._claim)
                     while claimed and len(running) < self.concurrency:
                         running.add(asyncio.create_task(self._process(claimed.pop(0))))
                     if not running:
@@ -142,12 +144,13 @@ class InboxWorker(Worker):
         running -= finished
         return sum(task.result() for task in finished)
 
-    def _claim(self) -> list[InboxItem]:
+    def _claim(self) -> tuple[list[InboxItem], bool]:
+        """Rows to decide, and whether due rows were left (`Claimed.more`)."""
         with UnitOfWork(self.engine) as uow:
-            items = uow.inbox.claim(wall_clock(), BATCH, self.lease_seconds,
-                                    tuple(self._platforms()))
+            claimed = uow.inbox.claim(wall_clock(), BATCH, self.lease_seconds,
+                                      tuple(self._platforms()))
             uow.commit()
-        return items
+        return claimed.items, claimed.more
 
     async def _process(self, item: InboxItem) -> bool:
         """Decide one row; True when this process decided it."""

@@ -55,6 +55,16 @@ class InboxItem:
 
 
 @dataclass(frozen=True)
+class Claimed:
+    """What a claim handed out, and whether due rows were left (behind an earlier row of
+    their actor or chat, or beyond the limit): only then can claiming again before
+    anything new is stored find more."""
+
+    items: list[InboxItem]
+    more: bool
+
+
+@dataclass(frozen=True)
 class InboxState:
     done: bool  # decided or set aside
     attempts: int
@@ -74,7 +84,7 @@ class InboxRepository:
         return self.session.execute(stmt, values).scalar_one_or_none()
 
     def claim(self, now: datetime, limit: int, lease_seconds: float,
-              platforms: Collection[str] | None = None) -> list[InboxItem]:
+              platforms: Collection[str] | None = None) -> Claimed:
         """Undecided rows due at `now`, oldest first, leased for `lease_seconds`.
 
         A row waits while an earlier undecided row has the same actor or chat (also one
@@ -83,16 +93,19 @@ class InboxRepository:
         the lease keeps it from others until it runs out (a process that died).
         """
         postgresql = self.session.get_bind().dialect.name == "postgresql"
-        stmt = _CLAIM[(platforms is None, postgresql)]
+        everywhere = platforms is None
         params = {"now": now, "limit": limit}
         if platforms is not None:
             params["platforms"] = list(platforms)
-        rows = self.session.execute(stmt, params).all()
+        rows = self.session.execute(_CLAIM[(everywhere, postgresql)], params).all()
         if rows:
             self.session.execute(_LEASE, {"rows": [r.id for r in rows],
                                           "until": now + timedelta(seconds=lease_seconds)})
-        return [InboxItem(r.id, r.platform, r.kind, r.payload if isinstance(r.payload, dict)
-                          else None, r.attempts, r.received_at) for r in rows]
+        # The rows just leased are no longer due: what is, was left.
+        more = bool(self.session.scalar(_DUE[everywhere], params))
+        return Claimed([InboxItem(r.id, r.platform, r.kind,
+                                  r.payload if isinstance(r.payload, dict) else None,
+                                  r.attempts, r.received_at) for r in rows], more)
 
     def mark_decided(self, inbox_id: int, now: datetime) -> bool:
         """Decided, payload cleared: call this first in the decision's own transaction.
@@ -151,6 +164,13 @@ def _claim_query() -> sa.Select[Any]:
 
 
 _CLAIM = claim_variants(_claim_query(), _inbox.c.platform)
+_due = _inbox.c.next_attempt_at <= sa.bindparam("now")
+# (all platforms) → whether a row is due
+_DUE = {
+    True: sa.select(sa.exists().where(_due)),
+    False: sa.select(sa.exists().where(
+        _due, _inbox.c.platform.in_(sa.bindparam("platforms", expanding=True)))),
+}
 
 
 # Built once: they run for every event.

@@ -87,6 +87,31 @@ async def test_answers_in_two_partnerships_are_each_taken_once_and_in_order(
             assert len(asked) == 1, (who, question)
 
 
+async def test_answers_that_arrive_together_follow_each_other_at_once(engine: Engine,
+                                                                      clock: FakeClock):
+    """Answers that arrive in one batch (as Telegram hands them out): each person's wait
+    for the one before, and are decided as soon as it is — not at the inbox's next look,
+    which here never comes."""
+    runtime = Runtime(engine, default_language="en", clock=clock, drain_interval=3600,
+                      inbox_interval=3600)
+    adapter = LocalAdapter()
+    runtime.add_adapter(adapter)
+    await runtime.start()
+    local = Local(runtime, adapter, LocalSession(runtime, adapter), clock)
+    try:
+        await two_partnerships(local)
+        await runtime.receive(*(typed(who, f"{who} answer {n}")
+                                for n in (1, 2, 3) for who in ("Anna", "Chris")))
+        await eventually(lambda: all(any("5/11" in m.text for m in adapter.inbox(who))
+                                     for who in ("anna", "chris")))
+    finally:
+        await runtime.stop()
+    assert answers_of(engine, "tafel")["anna"] == (
+        "Anna answer 1", "Anna answer 2", "Anna answer 3", "GET")
+    assert answers_of(engine, "kring")["chris"] == (
+        "Chris answer 1", "Chris answer 2", "Chris answer 3", "GET")
+
+
 async def test_a_slow_lookup_for_one_partner_holds_up_nobody_else(engine: Engine,
                                                                    clock: FakeClock):
     runtime = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from storage.inbox import RAW, Received
+from storage.inbox import RAW, Claimed, Received
 from storage.unit_of_work import UnitOfWork
 from tests.storage.helpers import T0
 
@@ -28,11 +28,15 @@ def _text(actor: str, text: str, chat: str | None = None, event_id: str | None =
     return Received("slack", event_id, RAW, {"text": text}, actor=actor, chat=chat)
 
 
-def _claim(engine: Engine, at=T0, platforms=None) -> list[int]:
+def _claimed(engine: Engine, at=T0, platforms=None, limit: int = 10) -> Claimed:
     with UnitOfWork(engine) as uow:
-        items = uow.inbox.claim(at, 10, LEASE, platforms)
+        claimed = uow.inbox.claim(at, limit, LEASE, platforms)
         uow.commit()
-    return [i.id for i in items]
+    return claimed
+
+
+def _claim(engine: Engine, at=T0, platforms=None) -> list[int]:
+    return [i.id for i in _claimed(engine, at, platforms).items]
 
 
 def _decide(engine: Engine, row: int) -> bool:
@@ -70,6 +74,21 @@ def test_rows_of_one_person_or_chat_are_decided_in_arrival_order(engine: Engine)
     assert _claim(engine) == [anna2]
     assert _decide(engine, in_channel)
     assert _claim(engine) == [bram_later]
+
+
+def test_a_claim_says_whether_it_left_rows_that_are_due(engine: Engine) -> None:
+    """Only then can claiming again, before anything new is stored, find more."""
+    anna1, anna2, bram, dewi = _store(engine, _text("anna", "one"), _text("anna", "two"),
+                                      _text("bram", "three"), _text("dewi", "four"))
+    first = _claimed(engine, limit=2)
+    assert [i.id for i in first.items] == [anna1, bram] and first.more  # dewi: the limit
+    second = _claimed(engine)
+    assert [i.id for i in second.items] == [dewi] and second.more  # anna2 waits behind anna1
+    assert _decide(engine, anna1)
+    third = _claimed(engine)
+    assert [i.id for i in third.items] == [anna2] and not third.more
+    assert _claimed(engine) == Claimed([], False)
+    assert _claim(engine, T0 + timedelta(seconds=LEASE)) == [anna2, bram, dewi]  # leases ran out
 
 
 def test_deciding_clears_the_payload_and_happens_once(engine: Engine) -> None:
@@ -121,8 +140,8 @@ def test_two_processes_claiming_at_once_never_get_the_same_row(postgresql_url: s
         first, second = _store(engine, _text("anna", "one"), _text("bram", "two"))
         with UnitOfWork(engine) as a, UnitOfWork(engine) as b:
             # a has claimed but not committed: its rows are locked, b skips them.
-            claimed_a = [i.id for i in a.inbox.claim(T0, 1, LEASE)]
-            claimed_b = [i.id for i in b.inbox.claim(T0, 10, LEASE)]
+            claimed_a = [i.id for i in a.inbox.claim(T0, 1, LEASE).items]
+            claimed_b = [i.id for i in b.inbox.claim(T0, 10, LEASE).items]
             a.commit()
             b.commit()
         assert claimed_a == [first] and claimed_b == [second]
@@ -134,5 +153,5 @@ def test_two_processes_claiming_at_once_never_get_the_same_row(postgresql_url: s
 def test_a_large_payload_round_trips(engine: Engine, payload: dict) -> None:
     _store(engine, Received("slack", "Ev9", RAW, payload, actor="U1"))
     with UnitOfWork(engine) as uow:
-        [item] = uow.inbox.claim(T0, 10, LEASE)
+        [item] = uow.inbox.claim(T0, 10, LEASE).items
         assert item.payload == payload
