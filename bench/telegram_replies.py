@@ -21,8 +21,11 @@ round per category). The latency of one update runs from the moment the fake off
 the moment the first reply to that chat (`sendMessage` or an edit) arrives at the fake. It
 prints p50 and p99 per kind for both, the Bot API calls per update, those calls per
 second (from the first update offered to the last call, the slowest moment of each kind:
-with many partners, how close each bot comes to Telegram's ~30 a second), and the ratios
-ours / floor. A ratio of 1 means Op Tafel adds nothing to what the framework costs.
+with many partners, how close each bot comes to Telegram's ~30 a second), the CPU time of
+the process per update (all threads, from the first update offered until every reply
+arrived: what the replies waited for, the fake Bot API's share included; writing down
+what was sent afterwards is not in it), and the ratios ours / floor. A ratio of 1 means
+Op Tafel adds nothing to what the framework costs.
 
 PostgreSQL: for each size a database of its own is created on that server and dropped at
 the end; nothing else on the server is touched.
@@ -53,13 +56,15 @@ PAUSE = 1.0
 
 @dataclass
 class Figures:
-    """Latencies (seconds) per kind, Bot API calls (besides getUpdates) per update, and
-    those calls per second from the first update offered to the last call (the slowest of
-    the moments: with many partners, how close the bot gets to the platform's limit)."""
+    """Latencies (seconds) per kind, Bot API calls (besides getUpdates) per update, those
+    calls per second from the first update offered to the last call (the slowest of the
+    moments: with many partners, how close the bot gets to the platform's limit), and the
+    process's CPU seconds per update until the last reply."""
 
     latencies: dict[str, list[float]]
     calls: dict[str, float]
     rates: dict[str, float]
+    cpu: dict[str, float]
 
 
 def _replies(calls: list[Any], offered: dict[int, float]) -> dict[int, float] | None:
@@ -88,22 +93,24 @@ async def _quiet(fake: Any, pause: float) -> None:
 
 
 async def moment(fake: Any, users: list[Any], offer: Callable[[Any], Awaitable[object]],
-                 pause: float) -> tuple[list[float], int, float]:
+                 pause: float) -> tuple[list[float], int, float, float]:
     """Every user's update offered at one moment (long polling: they wait together in the
-    queue); returns each reply's latency, the Bot API calls the bot made meanwhile and
-    those calls per second."""
+    queue); returns each reply's latency, the Bot API calls the bot made meanwhile, those
+    calls per second, and the process's CPU seconds until the last reply."""
     start = len(fake.calls)
     offered: dict[int, float] = {}
+    cpu = time.process_time()
     for user in users:
         offered[user.id] = time.monotonic()
         await offer(user)
     first = await fake.wait_for(lambda: _replies(fake.calls[start:], offered), WAIT,
                                 "a reply to every partner")
+    cpu = time.process_time() - cpu
     await _quiet(fake, pause)
     made = [c for c in fake.calls[start:] if c.method != "getUpdates"]
     span = max(c.at for c in made) - min(offered.values())
     return ([first[user.id] - offered[user.id] for user in users], len(made),
-            len(made) / span if span > 0 else 0.0)
+            len(made) / span if span > 0 else 0.0, cpu)
 
 
 def _has_button(fake: Any, user: Any, label: str) -> bool:
@@ -139,11 +146,13 @@ async def measure(fake: Any, users: list[Any], typed_text: Callable[[int, Any], 
     latencies: dict[str, list[float]] = {kind: [] for kind in KINDS}
     calls: dict[str, int] = dict.fromkeys(KINDS, 0)
     rates: dict[str, float] = dict.fromkeys(KINDS, float("inf"))
+    cpu: dict[str, float] = dict.fromkeys(KINDS, 0.0)
 
-    def add(kind: str, found: list[float], made: int, rate: float) -> None:
+    def add(kind: str, found: list[float], made: int, rate: float, spent: float) -> None:
         latencies[kind] += found
         calls[kind] += made
         rates[kind] = min(rates[kind], rate)
+        cpu[kind] += spent
 
     for step in range(ROUNDS):
         add("typed answer", *await moment(
@@ -152,7 +161,9 @@ async def measure(fake: Any, users: list[Any], typed_text: Callable[[int, Any], 
         add("checkbox press", *await moment(
             fake, users, lambda u, label=label: fake.press(u, _last_with(fake, u, label), label),
             pause))
-    return Figures(latencies, {k: calls[k] / (ROUNDS * len(users)) for k in KINDS}, rates)
+    updates = ROUNDS * len(users)
+    return Figures(latencies, {k: calls[k] / updates for k in KINDS}, rates,
+                   {k: cpu[k] / updates for k in KINDS})
 
 
 # --- the floor: a bare python-telegram-bot bot ---------------------------------------------
@@ -246,14 +257,15 @@ async def ours(partners: int, database_url: str, pause: float) -> Figures:
 
 def report(partners: int, database: str, bare: Figures, our: Figures) -> list[str]:
     lines = [f"{partners} partners at one moment ({database}); reply latency p50 / p99, "
-             "Bot API calls per update and per second:"]
+             "Bot API calls per update and per second, CPU per update:"]
     for kind in KINDS:
         b, o = bare.latencies[kind], our.latencies[kind]
         lines.append(
             f"  {kind:<15} floor {ms(percentile(b, 50)):>10} / {ms(percentile(b, 99)):>10}"
-            f" ({bare.calls[kind]:.1f} calls, {bare.rates[kind]:.1f}/s)   ours "
-            f"{ms(percentile(o, 50)):>10} / {ms(percentile(o, 99)):>10}"
-            f" ({our.calls[kind]:.1f} calls, {our.rates[kind]:.1f}/s)")
+            f" ({bare.calls[kind]:.1f} calls, {bare.rates[kind]:.1f}/s, CPU "
+            f"{ms(bare.cpu[kind])})   ours {ms(percentile(o, 50)):>10} / "
+            f"{ms(percentile(o, 99)):>10} ({our.calls[kind]:.1f} calls, "
+            f"{our.rates[kind]:.1f}/s, CPU {ms(our.cpu[kind])})")
     return lines
 
 
@@ -263,7 +275,8 @@ def ratio_lines(partners: int, bare: Figures, our: Figures) -> list[str]:
         b, o = bare.latencies[kind], our.latencies[kind]
         lines.append(f"  {partners:>4} partners, {kind:<15} p50 "
                      f"{ratio(percentile(o, 50), percentile(b, 50)):>8}   p99 "
-                     f"{ratio(percentile(o, 99), percentile(b, 99)):>8}")
+                     f"{ratio(percentile(o, 99), percentile(b, 99)):>8}   CPU "
+                     f"{ratio(our.cpu[kind], bare.cpu[kind]):>8}")
     return lines
 
 
