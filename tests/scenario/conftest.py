@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -33,9 +34,12 @@ class Local:
     clock: FakeClock
 
 
-async def start_local(engine: Engine, clock: FakeClock, language: str = "en") -> Local:
-    runtime = Runtime(engine, default_language=language, clock=clock, drain_interval=3600)
-    adapter = LocalAdapter()
+async def start_local(engine: Engine, clock: FakeClock, language: str = "en", *,
+                      adapter: LocalAdapter | None = None, **options: Any) -> Local:
+    """A started runtime with the local adapter (or `adapter`); `options` for `Runtime`."""
+    runtime = Runtime(engine, default_language=language, clock=clock, drain_interval=3600,
+                      **options)
+    adapter = adapter or LocalAdapter()
     runtime.add_adapter(adapter)
     session = LocalSession(runtime, adapter)
     await runtime.start()

@@ -15,7 +15,7 @@ from conversations.events import Event, Person, PrivateText
 from storage.inbox import EVENT, RAW, Received
 from storage.serialization import event_from_json, event_to_json
 from storage.unit_of_work import UnitOfWork
-from tests.scenario.conftest import FakeClock, Local, setup_round
+from tests.scenario.conftest import FakeClock, Local, setup_round, start_local
 from tests.scenario.test_inbox import eventually, inbox_rows, nothing_to_send
 
 PARTNERS = {"tafel": ("Anna", "Bram"), "kring": ("Chris", "Dirk")}
@@ -89,15 +89,11 @@ async def test_answers_in_two_partnerships_are_each_taken_once_and_in_order(
 
 async def test_answers_that_arrive_together_follow_each_other_at_once(engine: Engine,
                                                                       clock: FakeClock):
-    """Answers that arrive in one batch (as Telegram hands them out): each person's wait
-    for the one before, and are decided as soon as it is — not at the inbox's next look,
-    which here never comes."""
-    runtime = Runtime(engine, default_language="en", clock=clock, drain_interval=3600,
-                      inbox_interval=3600)
-    adapter = LocalAdapter()
-    runtime.add_adapter(adapter)
-    await runtime.start()
-    local = Local(runtime, adapter, LocalSession(runtime, adapter), clock)
+    """Answers that arrive in one batch (as Telegram hands them out): each person's
+    answers wait for the one before, and each is decided as soon as that one is — not at
+    the inbox's next look, which here never comes."""
+    local = await start_local(engine, clock, inbox_interval=3600)
+    runtime, adapter = local.runtime, local.adapter
     try:
         await two_partnerships(local)
         await runtime.receive(*(typed(who, f"{who} answer {n}")
@@ -114,11 +110,9 @@ async def test_answers_that_arrive_together_follow_each_other_at_once(engine: En
 
 async def test_a_slow_lookup_for_one_partner_holds_up_nobody_else(engine: Engine,
                                                                    clock: FakeClock):
-    runtime = Runtime(engine, default_language="en", clock=clock, drain_interval=3600)
     adapter = SlowLookups()
-    runtime.add_adapter(adapter)
-    await runtime.start()
-    local = Local(runtime, adapter, LocalSession(runtime, adapter), clock)
+    local = await start_local(engine, clock, adapter=adapter)
+    runtime = local.runtime
     try:
         await two_partnerships(local)
         await runtime.receive(typed("Anna", "Anna's organisation", kind=RAW, slow=True))
