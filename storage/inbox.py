@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.claims import claim_variants
+from storage.claims import Only, claim_variants, only_those_given
 from storage.schema import InboxRow
 
 EVENT = "event"  # a core event, as `storage.serialization.event_to_json` writes it
@@ -143,10 +143,20 @@ class InboxRepository:
         return result.rowcount  # type: ignore[attr-defined]
 
 
-def _claim_query() -> sa.Select[Any]:
+def _claim_query(only: Only | None) -> sa.Select[Any]:
     """The claim's query (built once: building it costs more than running it): due rows
-    without an earlier undecided row of the same actor or chat."""
-    row, earlier = _inbox.c, _inbox.alias().c
+    (of the platforms given, with `only`) without an earlier undecided row of the same
+    actor or chat.
+
+    The due rows are found in the index of those not yet decided (`ix_inbox_pending`,
+    the platforms asked for in the same place) and taken by id: asked for "due, oldest
+    first" directly, SQLite walks the whole table in id order, and PostgreSQL without
+    fresh statistics every row of the platform — a week of decided rows, kept to
+    recognise events sent again, included."""
+    row, due, earlier = _inbox.c, _inbox.alias().c, _inbox.alias().c
+    due_ids = sa.select(due.id).where(due.next_attempt_at <= sa.bindparam("now"))
+    if only is not None:
+        due_ids = due_ids.where(only(due.platform))
     same_actor = (row.actor.is_not(None)) & (earlier.actor == row.actor)
     same_chat = (row.chat.is_not(None)) & (earlier.chat == row.chat)
     blocked = (
@@ -157,19 +167,18 @@ def _claim_query() -> sa.Select[Any]:
     )
     return (
         sa.select(row.id, row.platform, row.kind, row.payload, row.attempts, row.received_at)
-        .where(row.next_attempt_at <= sa.bindparam("now"), ~blocked)
+        .where(row.id.in_(due_ids), ~blocked)
         .order_by(row.id)
         .limit(sa.bindparam("limit"))
     )
 
 
-_CLAIM = claim_variants(_claim_query(), _inbox.c.platform)
+_CLAIM = claim_variants(_claim_query)
 _due = _inbox.c.next_attempt_at <= sa.bindparam("now")
 # (all platforms) → whether a row is due
 _DUE = {
     True: sa.select(sa.exists().where(_due)),
-    False: sa.select(sa.exists().where(
-        _due, _inbox.c.platform.in_(sa.bindparam("platforms", expanding=True)))),
+    False: sa.select(sa.exists().where(_due, only_those_given(_inbox.c.platform))),
 }
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from conversations.effects import EditMessage, Effect, SendPrivate, destination
 from conversations.messages import Message
-from storage.claims import claim_variants
+from storage.claims import Only, claim_variants
 from storage.schema import OutboxRow
 from storage.serialization import effect_from_json, effect_to_json
 
@@ -333,10 +333,10 @@ def _heads() -> sa.Select[tuple[int]]:
 _HEADS = _heads()
 
 
-def _claim_query() -> sa.Select[Any]:
-    """The waiting heads (`_HEADS`) that are due."""
+def _claim_query(only: Only | None) -> sa.Select[Any]:
+    """The waiting heads (`_HEADS`) that are due (of the platforms given, with `only`)."""
     c = _outbox.c
-    return (
+    query = (
         sa.select(c.id, c.platform, c.partnership_id, c.kind, c.destination, c.payload,
                   c.attempts, c.progress, c.retry_until, c.in_doubt, c.created_at)
         # Inlined: a long list of waiting destinations never runs into a bind limit.
@@ -347,9 +347,10 @@ def _claim_query() -> sa.Select[Any]:
         .order_by(c.id)
         .limit(sa.bindparam("limit"))
     )
+    return query if only is None else query.where(only(c.platform))
 
 
-_CLAIM = claim_variants(_claim_query(), _outbox.c.platform)
+_CLAIM = claim_variants(_claim_query)
 
 
 def _lease_head() -> sa.Update:

@@ -49,6 +49,8 @@ class Base(DeclarativeBase):
 
 # The outbox rows still to deliver (`storage.outbox` claims only from these).
 OUTBOX_WAITING = "sent_at IS NULL AND failed_at IS NULL"
+# The inbox rows not yet decided nor set aside (`storage.inbox` claims only from these).
+INBOX_PENDING = "next_attempt_at IS NOT NULL"
 
 
 def _partial(name: str, *columns: str, where: str) -> sa.Index:
@@ -158,6 +160,8 @@ class InboxRow(Base):
     __tablename__ = "inbox"
     __table_args__ = (
         sa.UniqueConstraint("platform", "event_id", name="uq_inbox_platform_event"),
+        # The claim: the rows not yet decided, never the decided history.
+        _partial("ix_inbox_pending", "platform", "next_attempt_at", where=INBOX_PENDING),
         # Retention: the oldest decided and set-aside rows.
         _partial("ix_inbox_decided_at", "decided_at", where="decided_at IS NOT NULL"),
         _partial("ix_inbox_set_aside_at", "set_aside_at", where="set_aside_at IS NOT NULL"),
@@ -178,7 +182,7 @@ class InboxRow(Base):
     received_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     # Due time while undecided (while being decided: the end of the claim's lease).
-    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    next_attempt_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     set_aside_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(sa.String(200))
