@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from storage.database import create_engine_for, migrate
 from tests.own_database import own_database
@@ -45,34 +46,34 @@ def postgresql_server_url() -> Iterator[str | None]:
         yield own
 
 
-def _reset_postgresql(url: str) -> None:
-    """Empty this run's own database (refuses any other)."""
+@contextmanager
+def _in_own_database(url: str) -> Iterator[Connection]:
+    """A transaction on this run's own PostgreSQL database (refuses any other)."""
     if not (sa.make_url(url).database or "").startswith(_OWN_DATABASE_PREFIX):
-        raise RuntimeError("refusing to reset a database the tests did not create")
+        raise RuntimeError("refusing to touch a database the tests did not create")
     engine = create_engine_for(url)
     try:
         with engine.begin() as connection:
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
+            yield connection
     finally:
         engine.dispose()
+
+
+def _reset_postgresql(url: str) -> None:
+    """Empty this run's own database."""
+    with _in_own_database(url) as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
 
 
 def drop_connections(url: str) -> int:
     """End every other connection to this run's own PostgreSQL database, as a server
     restart or a failover does (refuses any other database); how many it ended."""
-    name = sa.make_url(url).database or ""
-    if not name.startswith(_OWN_DATABASE_PREFIX):
-        raise RuntimeError("refusing to touch a database the tests did not create")
-    engine = create_engine_for(url)
-    try:
-        with engine.begin() as connection:
-            return connection.scalar(sa.text(
-                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))"
-                " FROM pg_stat_activity WHERE datname = :name AND pid <> pg_backend_pid()"),
-                {"name": name}) or 0
-    finally:
-        engine.dispose()
+    with _in_own_database(url) as connection:
+        return connection.scalar(sa.text(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000))"
+            " FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()")) or 0
 
 
 @pytest.fixture
