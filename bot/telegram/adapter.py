@@ -17,7 +17,6 @@ outbox to retry or give up on.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 from collections.abc import Sequence
@@ -48,6 +47,7 @@ from bot.telegram import commands, webhook
 from bot.telegram.errors import delivery_error, is_harmless
 from bot.telegram.events import parse_origin, to_event
 from bot.telegram.polling import Poller, ReadUpdates, UpdatesRequest
+from bot.telegram.query_answers import QueryAnswers
 from bot.telegram.rate_limits import RateLimiter
 from bot.telegram.render import (
     CAPTION_LIMIT,
@@ -121,7 +121,7 @@ class TelegramAdapter(ChatAdapter):
         self._inbound: Inbound | None = None
         self.bot_username: str | None = None
         self._poller: Poller | None = None
-        self._answering: set[asyncio.Task[Any]] = set()
+        self._answers = QueryAnswers(self.bot)
         self._read = ReadUpdates()
         self._running = False
         self._receiving = False
@@ -167,8 +167,7 @@ class TelegramAdapter(ChatAdapter):
             return
         await self.stop_receiving()
         self._running = False
-        while self._answering:
-            await asyncio.gather(*list(self._answering), return_exceptions=True)
+        await self._answers.stop()
         await self.bot.shutdown()
         self._inbound = None
 
@@ -196,18 +195,6 @@ class TelegramAdapter(ChatAdapter):
                         str(sender["id"]) if "id" in sender else None,
                         str(chat) if chat is not None else None)
 
-    def _answer(self, query_id: str) -> None:
-        """Stop the client's spinner, in the background (a failure changes nothing)."""
-        async def answer() -> None:
-            try:
-                await self.bot.answer_callback_query(query_id)
-            except TelegramError as error:  # too old, or answered before: go on
-                log.info("callback query not answered: %s", error)
-
-        task = asyncio.create_task(answer())
-        self._answering.add(task)
-        task.add_done_callback(self._answering.discard)
-
     async def _accept_webhook(self, data: dict[str, Any]) -> bool:
         """False while not running; raises when the update could not be stored."""
         if not self._receiving or self._inbound is None:
@@ -219,7 +206,7 @@ class TelegramAdapter(ChatAdapter):
     def _answer_query_of(self, update: dict[str, Any]) -> None:
         query = update.get("callback_query")
         if isinstance(query, dict) and query.get("id"):
-            self._answer(str(query["id"]))
+            self._answers.answer(str(query["id"]))
 
     async def translate(self, payload: dict[str, Any]) -> list[Event]:
         update = self._read.take(payload.get("update_id"))

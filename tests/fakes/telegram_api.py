@@ -21,6 +21,7 @@ import itertools
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -210,6 +211,8 @@ class FakeTelegram:
         self._new_update = asyncio.Event()
         self._failures: dict[str, list[_Failure]] = {}
         self._holds: list[Hold] = []
+        self._under_way: Counter[str] = Counter()
+        self.most_at_once: Counter[str] = Counter()  # per method, the most calls under way
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(500_000_001)
         self._query_ids = itertools.count(9_000_001)
@@ -440,8 +443,13 @@ class FakeTelegram:
         if self.hooks.fire("received", call):  # never reached Telegram
             return self._answer(call, 502, {"ok": False, "error_code": 502,
                                             "description": "Bad Gateway"})
-        await self._wait_if_held(method, params)
-        response = await self._perform(method, call, params, files)
+        self._under_way[method] += 1
+        self.most_at_once[method] = max(self.most_at_once[method], self._under_way[method])
+        try:
+            await self._wait_if_held(method, params)
+            response = await self._perform(method, call, params, files)
+        finally:
+            self._under_way[method] -= 1
         try:
             await response.prepare(request)
             await response.write_eof()
