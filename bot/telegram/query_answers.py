@@ -27,26 +27,36 @@ class QueryAnswers:
         self.bot = bot
         self.at_once = at_once
         self._waiting: deque[str] = deque()
-        self._answerers: set[asyncio.Task[None]] = set()
+        # Answerers that may still take from `_waiting`: counted down by each at the very
+        # moment it finds nothing waiting (not when its task is done, a loop turn later,
+        # when a query put in meanwhile would find no answerer to take it).
+        self._answering = 0
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def answer(self, query_id: str) -> None:
         """Answer in the background, in turn."""
         self._waiting.append(query_id)
-        if len(self._answerers) < self.at_once:
+        if self._answering < self.at_once:
+            self._answering += 1
             task = asyncio.create_task(self._answer_waiting())
-            self._answerers.add(task)
-            task.add_done_callback(self._answerers.discard)
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def stop(self) -> None:
         """Drop what waits; wait for the answers under way."""
         self._waiting.clear()
-        while self._answerers:
-            await asyncio.gather(*list(self._answerers), return_exceptions=True)
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _answer_waiting(self) -> None:
-        while self._waiting:
-            query_id = self._waiting.popleft()
-            try:
-                await self.bot.answer_callback_query(query_id)
-            except TelegramError as error:  # too old, or answered before: go on
-                log.info("callback query not answered: %s", error)
+        try:
+            while self._waiting:
+                query_id = self._waiting.popleft()
+                try:
+                    await self.bot.answer_callback_query(query_id)
+                except TelegramError as error:  # too old, or answered before: go on
+                    log.info("callback query not answered: %s", error)
+                except Exception as error:  # a bug: the other presses still get theirs
+                    log.warning("callback query not answered (%s)", type(error).__name__)
+        finally:
+            self._answering -= 1
