@@ -4,9 +4,9 @@ Inbound, every update is stored in the inbox (its JSON, keyed by the update_id) 
 Telegram hears we have it: by long polling (`polling.Poller`, which confirms a batch only
 after storing it) or — with a webhook URL — at `POST /telegram/webhook` on the shared
 HTTP listener (200 only after storing). A button press's callback query is answered at
-once, so the client's spinner stops (`query_answers`: a few at a time). When the inbox decides an update, `translate`
-turns it into a core event (`events.to_event`). No ConversationHandler, no user_data:
-the interview state lives in the database.
+once, so the client's spinner stops (`query_answers`: a few at a time). When the inbox
+decides an update, `translate` turns it into a core event (`events.to_event`). No
+ConversationHandler, no user_data: the interview state lives in the database.
 
 Outbound, neutral messages are rendered to HTML (`render`), split to fit, and sent
 through `rate_limits.RateLimiter` (PTB's `AIORateLimiter` for about 30 messages a second
