@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "deploy" / "requirements.lock"
 # Built into the image with the project itself (`pip install --no-build-isolation`).
-BUILD = ("setuptools>=68",)
+BUILD = ("setuptools>=77",)
 
 
 def resolve() -> list[tuple[str, str, str]]:
