@@ -155,19 +155,21 @@ class TelegramAdapter(ChatAdapter):
 
     async def stop_receiving(self) -> None:
         """Polling asks for nothing more (the batch in hand is stored and confirmed);
-        the webhook answers 503, so Telegram sends again later."""
+        the webhook answers 503, so Telegram sends again later. Answers to presses not
+        yet under way are dropped."""
         self._receiving = False
         if self._poller is not None:
             await self._poller.stop()
             self._poller = None
         self._read.clear()  # what is not decided yet is read again from the inbox
+        self._answers.drop_waiting()
 
     async def stop(self) -> None:
         if not self._running:
             return
         await self.stop_receiving()
         self._running = False
-        await self._answers.stop()
+        await self._answers.under_way()
         await self.bot.shutdown()
         self._inbound = None
 

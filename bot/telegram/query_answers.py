@@ -42,9 +42,12 @@ class QueryAnswers:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def stop(self) -> None:
-        """Drop what waits; wait for the answers under way."""
+    def drop_waiting(self) -> None:
+        """Stopping: the answers not yet under way are not sent."""
         self._waiting.clear()
+
+    async def under_way(self) -> None:
+        """Wait for the answers under way."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
