@@ -44,7 +44,15 @@ async def test_a_stop_drops_the_answers_still_waiting(
     await _presses_held(world, 2.0)
     await world.stop()
 
-    # The answers under way arrived; the rest were dropped (the spinner stops on its own,
-    # and what the press does still happens: the press is stored).
+    # The answers under way arrived; the rest were dropped (the spinner stops on its own).
     assert len(fake.answered) == AT_ONCE
     assert len(fake.calls_of("answerCallbackQuery")) == AT_ONCE
+
+    # What the presses do still happens: after a restart Anna's interview goes on.
+    again = await World.start(fake, database_url)
+    try:
+        await again.settle()
+        question = await again.member(ANNA).say("Gemeente Utrecht")
+        assert "3/11" in question.text
+    finally:
+        await again.stop()
